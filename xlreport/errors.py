@@ -1,0 +1,124 @@
+"""The exception tree of xlreport.
+
+Every error raised by the package derives from :class:`XlreportError`. Messages say
+what failed, where (file, sheet, cell, row, id) and how to fix it. The edges translate
+them: the CLI prints one line and exits non-zero, an Excel function shows the message in
+the cell, a scheduled run records it.
+
+::
+
+    XlreportError
+    ├── DataError                 one bad value or reference in plan data
+    │   └── ValidationFailed      many problems at once, each with its location
+    ├── UnsafeFileError           a file refused by the guards for untrusted input
+    ├── StoreError                database unreachable, or in an unexpected state
+    │   └── SchemaVersionError    database made by another version of xlreport
+    ├── FxError                   currency conversion
+    │   ├── UnknownCurrencyError  currency code not in the rate source
+    │   └── RateNotAvailableError date or period outside the source's coverage
+    ├── ProgressError             progress measures asked of impossible input
+    ├── TemplateError             an invalid report template (lists every problem)
+    ├── OutputError               a file could not be written (path named)
+    └── ScheduleError             schedule configuration or run failure
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = [
+    "DataError",
+    "FxError",
+    "OutputError",
+    "Problem",
+    "ProgressError",
+    "RateNotAvailableError",
+    "ScheduleError",
+    "SchemaVersionError",
+    "StoreError",
+    "TemplateError",
+    "UnknownCurrencyError",
+    "UnsafeFileError",
+    "ValidationFailed",
+    "XlreportError",
+]
+
+
+class XlreportError(Exception):
+    """Root of every error xlreport raises on purpose."""
+
+
+class DataError(XlreportError):
+    """A single bad value or reference in plan data."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem found while validating data.
+
+    ``location`` is what a user can find: ``Targets!C14``, ``observations.csv:12``,
+    ``target lingang-2025.output`` or a file name.
+    """
+
+    location: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+
+class ValidationFailed(DataError):
+    """Many problems found at once; nothing was written."""
+
+    def __init__(self, problems: Iterable[Problem], *, context: str = "") -> None:
+        self.problems: list[Problem] = list(problems)
+        self.context = context
+        head = f"{context}: " if context else ""
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        lines = [f"{head}{count} {noun} found; nothing was written"]
+        lines += [f"  {p}" for p in self.problems[:200]]
+        if count > 200:
+            lines.append(f"  ... and {count - 200} more")
+        super().__init__("\n".join(lines))
+
+
+class UnsafeFileError(XlreportError):
+    """A file refused by the guards for untrusted input (zip bomb, huge range, timeout)."""
+
+
+class StoreError(XlreportError):
+    """The database cannot be reached or is not in the state expected."""
+
+
+class SchemaVersionError(StoreError):
+    """The database schema was made by a different version of xlreport."""
+
+
+class FxError(XlreportError):
+    """A currency conversion cannot be done."""
+
+
+class UnknownCurrencyError(FxError):
+    """A currency code the chosen rate source does not publish."""
+
+
+class RateNotAvailableError(FxError):
+    """No rate for the date or period asked: outside the source's coverage."""
+
+
+class ProgressError(XlreportError):
+    """A progress measure asked of input that cannot support it."""
+
+
+class TemplateError(XlreportError):
+    """An invalid report template; the message lists every problem."""
+
+
+class OutputError(XlreportError):
+    """A file could not be written; the message names the path and what to do."""
+
+
+class ScheduleError(XlreportError):
+    """A schedule configuration problem or a failed scheduled run."""

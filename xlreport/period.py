@@ -1,0 +1,168 @@
+"""Reference periods, deadlines and the time axis used by progress measures.
+
+Period strings (the stored form):
+
+=============  ===========================  ==========================
+form           meaning                      example
+=============  ===========================  ==========================
+``YYYY``       calendar year                ``2023``
+``YYYY-Qn``    quarter                      ``2024-Q2``
+``YYYY-MM``    month                        ``2024-06``
+``YYYY-YTDMM`` year to date through MM      ``2022-YTD06`` (first half)
+``YYYY/YYYY``  span of years (averages)     ``2019/2021``
+=============  ===========================  ==========================
+
+The time axis counts years so that a period sits at its *end*: the year 2023 is at
+``2023.0``, June 2024 (or January-June 2024) at ``2023.5``, the date 2025-12-31 at
+``2025.0``. Hence 2020 to 2025 is five years, as in the plans' own arithmetic, and a
+deadline "by 2025" is ``2025.0``. Dates count in twelfths of a year by month plus the
+fraction of the month, so a month's last day equals that month's position exactly.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from xlreport.errors import DataError
+
+__all__ = ["Period", "PeriodKind", "date_time", "parse_deadline", "deadline_time"]
+
+
+class PeriodKind(StrEnum):
+    YEAR = "year"
+    QUARTER = "quarter"
+    MONTH = "month"
+    YTD = "ytd"
+    SPAN = "span"
+
+
+_PATTERNS: list[tuple[PeriodKind, re.Pattern[str]]] = [
+    (PeriodKind.YEAR, re.compile(r"^(\d{4})$")),
+    (PeriodKind.QUARTER, re.compile(r"^(\d{4})-Q([1-4])$")),
+    (PeriodKind.MONTH, re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")),
+    (PeriodKind.YTD, re.compile(r"^(\d{4})-YTD(0[1-9]|1[0-2])$")),
+    (PeriodKind.SPAN, re.compile(r"^(\d{4})/(\d{4})$")),
+]
+
+PERIOD_HELP = "write 2023, 2024-Q2, 2024-06, 2022-YTD06 (year to date through June) or 2019/2021"
+
+
+def _end_of_month(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def date_time(d: date) -> float:
+    """Position of a date on the time axis (see module docstring)."""
+    days = calendar.monthrange(d.year, d.month)[1]
+    return d.year - 1 + (d.month - 1 + d.day / days) / 12
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Period:
+    """A parsed reference period."""
+
+    kind: PeriodKind
+    year: int
+    sub: int = 0  # quarter, month, or last year of a span
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        text = str(text).strip()
+        for kind, pattern in _PATTERNS:
+            m = pattern.match(text)
+            if m:
+                year = int(m.group(1))
+                sub = int(m.group(2)) if m.lastindex and m.lastindex > 1 else 0
+                if kind is PeriodKind.SPAN and sub <= year:
+                    raise DataError(f"period {text!r}: a span must end after it starts")
+                if not 1900 <= year <= 2200:
+                    raise DataError(f"period {text!r}: year {year} is out of range")
+                return cls(kind, year, sub)
+        raise DataError(f"{text!r} is not a period: {PERIOD_HELP}")
+
+    def __str__(self) -> str:
+        match self.kind:
+            case PeriodKind.YEAR:
+                return f"{self.year}"
+            case PeriodKind.QUARTER:
+                return f"{self.year}-Q{self.sub}"
+            case PeriodKind.MONTH:
+                return f"{self.year}-{self.sub:02d}"
+            case PeriodKind.YTD:
+                return f"{self.year}-YTD{self.sub:02d}"
+            case PeriodKind.SPAN:
+                return f"{self.year}/{self.sub}"
+
+    @property
+    def start(self) -> date:
+        match self.kind:
+            case PeriodKind.QUARTER:
+                return date(self.year, 3 * self.sub - 2, 1)
+            case PeriodKind.MONTH:
+                return date(self.year, self.sub, 1)
+            case _:
+                return date(self.year, 1, 1)
+
+    @property
+    def end(self) -> date:
+        match self.kind:
+            case PeriodKind.YEAR:
+                return date(self.year, 12, 31)
+            case PeriodKind.QUARTER:
+                return _end_of_month(self.year, 3 * self.sub)
+            case PeriodKind.MONTH | PeriodKind.YTD:
+                return _end_of_month(self.year, self.sub)
+            case PeriodKind.SPAN:
+                return date(self.sub, 12, 31)
+
+    @property
+    def time(self) -> float:
+        """Position of the period's end on the time axis."""
+        match self.kind:
+            case PeriodKind.YEAR:
+                return float(self.year)
+            case PeriodKind.QUARTER:
+                return self.year - 1 + self.sub * 3 / 12
+            case PeriodKind.MONTH | PeriodKind.YTD:
+                return self.year - 1 + self.sub / 12
+            case PeriodKind.SPAN:
+                return float(self.sub)
+
+    @property
+    def months(self) -> int:
+        """Number of months the period covers."""
+        match self.kind:
+            case PeriodKind.YEAR:
+                return 12
+            case PeriodKind.QUARTER:
+                return 3
+            case PeriodKind.MONTH:
+                return 1
+            case PeriodKind.YTD:
+                return self.sub
+            case PeriodKind.SPAN:
+                return 12 * (self.sub - self.year + 1)
+
+
+_DEADLINE = re.compile(r"^(\d{4})(?:-(\d{2})-(\d{2}))?$")
+
+
+def parse_deadline(text: str) -> date:
+    """A deadline is a year (``2025``: by the end of 2025) or a date (``2024-12-31``)."""
+    m = _DEADLINE.match(str(text).strip())
+    if not m:
+        raise DataError(f"{text!r} is not a deadline: write a year (2025) or a date (2024-12-31)")
+    if m.group(2) is None:
+        return date(int(m.group(1)), 12, 31)
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError as exc:
+        raise DataError(f"{text!r} is not a valid date: {exc}") from exc
+
+
+def deadline_time(text: str) -> float:
+    return date_time(parse_deadline(text))

@@ -1,0 +1,59 @@
+"""Settings, read from the environment (prefix ``XLREPORT_``) or a ``.env`` file.
+
+One cached :func:`get_settings`; tests call ``get_settings.cache_clear()`` after changing
+the environment.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+APP_NAME = "xlreport"
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_output_dir() -> Path:
+    return Path(platformdirs.user_documents_dir()) / "xlreport-reports"
+
+
+class Settings(BaseSettings):
+    """Everything a user may configure. Each field is ``XLREPORT_<NAME>`` in the environment."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="XLREPORT_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default is an SQLite file in the user data folder",
+    )
+    output_dir: Path = Field(default_factory=default_output_dir)
+    rate_source: str = Field(default="ECB", description="rate source used by reports")
+    rate_file: Path | None = Field(
+        default=None, description="a newer ECB history file (eurofxref-hist.zip or .csv)"
+    )
+    template: str = Field(default="default", description="report template name or path")
+    currency: str = Field(default="USD", description="report currency")
+    about_tolerance: float = Field(
+        default=0.05, ge=0, lt=1, description="tolerance of 'about' targets, as a fraction"
+    )
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'xlreport.sqlite3'}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

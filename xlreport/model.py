@@ -31,6 +31,7 @@ from xlreport.period import Period, parse_deadline
 from xlreport.quantity import CURRENCIES, UnitKind, parse_quantity, unit_kind
 
 __all__ = [
+    "ENTITY_MODELS",
     "Certainty",
     "Comparator",
     "Dataset",
@@ -42,7 +43,6 @@ __all__ = [
     "Source",
     "Target",
     "TargetKind",
-    "ENTITY_MODELS",
 ]
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,79}$"

@@ -29,7 +29,7 @@ from enum import StrEnum
 
 from xlreport.errors import DataError
 
-__all__ = ["Period", "PeriodKind", "date_time", "parse_deadline", "deadline_time"]
+__all__ = ["Period", "PeriodKind", "date_time", "deadline_time", "parse_deadline"]
 
 
 class PeriodKind(StrEnum):

@@ -45,9 +45,7 @@ SCALES: dict[str, Decimal] = {
 #: ISO 4217 codes accepted for currency amounts. The ECB's reference currencies plus the
 #: other codes that appear around Chinese plan documents; extend when a user needs more.
 CURRENCIES: frozenset[str] = frozenset(
-    """AUD BGN BRL CAD CHF CNY CYP CZK DKK EEK EUR GBP HKD HRK HUF IDR ILS INR ISK JPY KRW
-    LTL LVL MTL MXN MYR NOK NZD PHP PLN ROL RON RUB SEK SGD SIT SKK THB TRL TRY USD ZAR
-    MOP TWD VND AED SAR""".split()
+    ["AUD", "BGN", "BRL", "CAD", "CHF", "CNY", "CYP", "CZK", "DKK", "EEK", "EUR", "GBP", "HKD", "HRK", "HUF", "IDR", "ILS", "INR", "ISK", "JPY", "KRW", "LTL", "LVL", "MTL", "MXN", "MYR", "NOK", "NZD", "PHP", "PLN", "ROL", "RON", "RUB", "SEK", "SGD", "SIT", "SKK", "THB", "TRL", "TRY", "USD", "ZAR", "MOP", "TWD", "VND", "AED", "SAR"]
 )
 
 #: Physical units (not money, not counts).

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Set up, start a throwaway PostgreSQL server when one is installed, and run the whole
+# test suite. Under CI (CI=true) the PostgreSQL tests are required, not skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+
+if [ -z "${XLREPORT_TEST_POSTGRES_URL:-}" ]; then
+  if url=$(scripts/pg-test-server.sh start); then
+    export XLREPORT_TEST_POSTGRES_URL="$url"
+    trap 'scripts/pg-test-server.sh stop >/dev/null 2>&1 || true' EXIT
+  elif [ "${CI:-}" = "true" ]; then
+    echo "test: could not start PostgreSQL, which CI requires" >&2
+    exit 1
+  fi
+fi
+
+.venv/bin/python -m pytest "$@"

@@ -183,7 +183,9 @@ class Target(_Entity):
     name: str = Field(min_length=1)
     indicator: Id  # the series its actuals are recorded under
     kind: TargetKind = Lax
-    comparator: Comparator | None = Field(default=None, strict=False)  # None only for milestones without a number
+    comparator: Comparator | None = Field(
+        default=None, strict=False
+    )  # None only for milestones without a number
     value: OptQuantity = None  # the target value T in full units
     low: OptQuantity = None  # range targets
     high: OptQuantity = None
@@ -227,8 +229,9 @@ class Target(_Entity):
         except DataError as exc:
             raise ValueError(str(exc)) from exc
 
-    @field_validator("value", "low", "high", "tolerance", "multiple", "baseline_value",
-                     "published_usd")
+    @field_validator(
+        "value", "low", "high", "tolerance", "multiple", "baseline_value", "published_usd"
+    )
     @classmethod
     def _finite_numbers(cls, v: float | None) -> float | None:
         return _finite(v)
@@ -240,8 +243,10 @@ class Target(_Entity):
         if isinstance(data, dict) and data.get("kind") == TargetKind.MULTIPLE.value:
             mult = _to_quantity(data.get("multiple"))
             base = _to_quantity(data.get("baseline_value"))
-            if data.get("value") in (None, "") and isinstance(mult, float) and isinstance(
-                base, float
+            if (
+                data.get("value") in (None, "")
+                and isinstance(mult, float)
+                and isinstance(base, float)
             ):
                 data = {**data, "value": mult * base}
         return data
@@ -283,7 +288,9 @@ class Target(_Entity):
             problems.append("multiple is only for multiple targets")
         if self.unit is None and (k is not TargetKind.MILESTONE or self.value is not None):
             problems.append("a target with a value needs a unit")
-        if k is TargetKind.SHARE and (self.unit is None or unit_kind(self.unit) is not UnitKind.PERCENT):
+        if k is TargetKind.SHARE and (
+            self.unit is None or unit_kind(self.unit) is not UnitKind.PERCENT
+        ):
             problems.append("a share target is in 'percent' (stored as a fraction)")
         if (self.baseline_value is None) != (self.baseline_period is None):
             problems.append("baseline_value and baseline_period go together")

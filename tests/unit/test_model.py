@@ -44,8 +44,14 @@ def _target(**over: object) -> dict[str, object]:
 
 def test_multiple_target_value_is_multiple_times_baseline() -> None:
     t = Target.model_validate(
-        _target(kind="multiple", comparator="more_than", value=None, multiple="2",
-                baseline_value="207 billion", baseline_period="2020")
+        _target(
+            kind="multiple",
+            comparator="more_than",
+            value=None,
+            multiple="2",
+            baseline_value="207 billion",
+            baseline_period="2020",
+        )
     )
     assert t.value == 414e9  # 2 * 207e9
 

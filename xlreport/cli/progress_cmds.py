@@ -1,9 +1,141 @@
-"""CLI commands: progress (placeholder until its issue lands; registers nothing yet)."""
+"""CLI command: ``xlreport progress`` (progress of every target as of a date).
+
+The JSON output is a contract scripts rely on: one object per target with at least
+:data:`JSON_FIELDS`, fractions as fractions (0.381, not 38.1), ``null`` where a measure is
+undefined. This is the edge where the clock may be read: ``--as-of`` defaults to today.
+"""
 
 from __future__ import annotations
 
+import math
+from datetime import date
+from typing import Annotated, Any
+
+import pandas as pd
 import typer
+
+from xlreport.cli.output import OutputFormat, emit_rows
+from xlreport.errors import DataError
+from xlreport.frames import observations_frame, targets_frame
+from xlreport.progress import PROGRESS_COLUMNS, compute_progress, format_amount, format_fraction
+from xlreport.settings import get_settings
+
+__all__ = ["JSON_FIELDS", "progress_rows", "register"]
+
+#: Fields every JSON object carries, in this order (further columns follow).
+JSON_FIELDS: tuple[str, ...] = (
+    "target_id",
+    "latest_value",
+    "latest_period",
+    "share_achieved",
+    "time_elapsed",
+    "required_cagr",
+    "required_cagr_from_now",
+    "actual_cagr",
+    "anticipated_value",
+    "met",
+    "status",
+    "method",
+    "explanation",
+)
+
+_TABLE_COLUMNS = ("target", "name", "latest", "share", "status", "explanation")
+
+
+def parse_as_of(text: str | None) -> date:
+    """``--as-of`` as a date; today when absent."""
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise DataError(
+            f"--as-of {text!r} is not a date: write YYYY-MM-DD, e.g. 2024-12-31"
+        ) from None
+
+
+def _plain(value: Any) -> Any:
+    """pandas/numpy scalars -> plain Python; NaN, NaT and NA -> None; timestamps -> dates."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if hasattr(value, "item") and callable(value.item):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def progress_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of a :func:`compute_progress` frame as plain dicts, contract fields first."""
+    order = [*JSON_FIELDS, *(c for c in PROGRESS_COLUMNS if c not in JSON_FIELDS)]
+    flat = frame.reset_index()
+    return [{k: _plain(rec[k]) for k in order} for rec in flat.to_dict("records")]
+
+
+def _table_row(r: dict[str, Any]) -> dict[str, Any]:
+    latest = ""
+    if r["latest_value"] is not None:
+        latest = f"{format_amount(r['latest_value'], r['unit'])} ({r['latest_period']})"
+    share = "" if r["share_achieved"] is None else format_fraction(r["share_achieved"])
+    return {
+        "target": r["target_id"],
+        "name": r["name"],
+        "latest": latest,
+        "share": share,
+        "status": r["status"],
+        "explanation": r["explanation"],
+    }
 
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to the app."""
+
+    @app.command("progress")
+    def progress(
+        as_of: Annotated[
+            str | None,
+            typer.Option("--as-of", help="Use data published on or before this date (YYYY-MM-DD)."),
+        ] = None,
+        plan: Annotated[
+            list[str] | None, typer.Option("--plan", help="Only this plan id (repeatable).")
+        ] = None,
+        fmt: Annotated[
+            OutputFormat, typer.Option("--format", help="table, csv or json.")
+        ] = OutputFormat.TABLE,
+        tolerance: Annotated[
+            float | None,
+            typer.Option(
+                "--tolerance",
+                help="Band of 'about' targets as a fraction (default: setting about_tolerance).",
+            ),
+        ] = None,
+    ) -> None:
+        """Progress of every target: latest actual, share achieved, growth, status."""
+        from xlreport.store import Store
+
+        day = parse_as_of(as_of)
+        band = get_settings().about_tolerance if tolerance is None else tolerance
+        with Store.open() as store:
+            ds = store.load_dataset(day)
+        targets = targets_frame(ds)
+        if plan:
+            known = sorted(set(targets["plan_id"]))
+            unknown = [p for p in plan if p not in known]
+            if unknown:
+                raise DataError(
+                    f"unknown plan id(s) {', '.join(unknown)}: choose from {', '.join(known)}"
+                )
+            targets = targets[targets["plan_id"].isin(plan)]
+        frame = compute_progress(targets, observations_frame(ds), day, tolerance=band)
+        rows = progress_rows(frame)
+        if fmt is OutputFormat.TABLE:
+            emit_rows(
+                [_table_row(r) for r in rows],
+                fmt,
+                columns=_TABLE_COLUMNS,
+                title=f"Progress as of {day.isoformat()}",
+            )
+        else:
+            emit_rows(rows, fmt)

@@ -1,9 +1,251 @@
-"""CLI commands: fx (placeholder until its issue lands; registers nothing yet)."""
+"""CLI commands: ``xlreport fx rate|convert|audit`` over the rate book.
+
+JSON output (the contract scripts rely on) is an array of objects:
+
+- ``fx rate``: ``from, to, rate, date_used, period, basis, source``;
+- ``fx convert``: the same plus ``amount, result``;
+- ``fx audit``: ``source_id, target_id, amount, currency, published_usd, implied_rate,
+  reference_rate, reference_date, reference_basis, deviation, note, reference_source``.
+"""
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+
+from xlreport.cli.output import OutputFormat, emit_rows
+from xlreport.errors import DataError, FxError
+from xlreport.fx import AUDIT_COLUMNS, Basis, RateBook, audit_conversions
+from xlreport.fx.files import ECB_HISTORY_URL
+from xlreport.model import Dataset
+from xlreport.quantity import parse_quantity
+
+__all__ = ["register"]
+
+fx_app = typer.Typer(
+    name="fx",
+    help="Currency: ECB reference rates (offline), conversion, audit of documents' rates.",
+    no_args_is_help=True,
+)
+
+QUOTE_COLUMNS = ("from", "to", "rate", "date_used", "period", "basis", "source")
+CONVERT_COLUMNS = (*QUOTE_COLUMNS, "amount", "result")
+AUDIT_CLI_COLUMNS = (
+    "source_id",
+    "amount",
+    "currency",
+    "published_usd",
+    "implied_rate",
+    "reference_rate",
+    "reference_date",
+    "deviation",
+)
+
+DateOpt = Annotated[
+    str | None, typer.Option("--date", help="Day YYYY-MM-DD (daily rate, last published day).")
+]
+MonthOpt = Annotated[str | None, typer.Option("--month", help="Month YYYY-MM.")]
+YearOpt = Annotated[str | None, typer.Option("--year", help="Year YYYY.")]
+BasisOpt = Annotated[
+    Basis | None,
+    typer.Option(
+        "--basis",
+        case_sensitive=False,
+        help="daily, month-average, year-average or end-of-period "
+        "(default: daily for a date; for a month/year the average, or the end for --stock).",
+    ),
+]
+StockOpt = Annotated[
+    bool,
+    typer.Option("--stock", help="A stock (level at a date): default basis end-of-period."),
+]
+SourceOpt = Annotated[
+    str | None,
+    typer.Option("--source", help="Rate source name (default: settings rate_source, ECB)."),
+]
+FallbackOpt = Annotated[
+    bool,
+    typer.Option("--fallback", help="Try the other sources, in order, if this one has no rate."),
+]
+RatesOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--rates",
+        help=f"A newer ECB file ({ECB_HISTORY_URL}) or a CSV date,base,quote,rate "
+        "(default: settings rate_file).",
+    ),
+]
+RatesNameOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--rates-name",
+        help="Source name for a --rates CSV table (default: the file name, upper-cased).",
+    ),
+]
+FormatOpt = Annotated[
+    OutputFormat, typer.Option("--format", case_sensitive=False, help="table, csv or json.")
+]
+
+
+def load_dataset() -> Dataset:
+    """The plan data from the store (sources, targets, the user's rate tables)."""
+    from xlreport.store import Store
+
+    with Store.open() as store:
+        return store.load_dataset()
+
+
+def _stored_rates_dataset() -> Dataset | None:
+    """The stored dataset when the store has a schema; None before ``xlreport init``."""
+    from xlreport.store import Store
+
+    with Store.open() as store:
+        if store.schema_version() is None:
+            return None
+        return store.load_dataset()
+
+
+def _is_ecb_file(path: Path) -> bool:
+    if path.suffix.lower() == ".zip":
+        return True
+    try:
+        with path.open(encoding="utf-8-sig") as fh:
+            head = fh.readline()
+    except OSError as exc:
+        raise FxError(f"cannot read rate file {path}: {exc.strerror}") from None
+    return head.strip().lower().startswith("date,") and "base" not in head.lower()
+
+
+def build_book(rates: Path | None, rates_name: str | None, ds: Dataset | None = None) -> RateBook:
+    """The default book, the user's stored rate tables, and a ``--rates`` file."""
+    book = RateBook.default()
+    if ds is not None and ds.rates:
+        book.add_rates(ds.rates)
+    if rates is not None:
+        if not rates.is_file():
+            raise FxError(f"rate file {rates} does not exist")
+        if _is_ecb_file(rates) and rates_name is None:
+            book.load_ecb_file(rates)
+        else:
+            book.load_csv(rates, rates_name or rates.stem.upper(), replace=True)
+    return book
+
+
+def _book_for_quotes(rates: Path | None, rates_name: str | None) -> RateBook:
+    return build_book(rates, rates_name, _stored_rates_dataset())
+
+
+def _parse_amount(text: str) -> float:
+    try:
+        return parse_quantity(text.strip())
+    except DataError as exc:
+        raise FxError(f"amount: {exc}") from None
+
+
+def _row(quote: Any) -> dict[str, Any]:
+    return quote.as_dict()
+
+
+@fx_app.command("rate")
+def rate_cmd(
+    frm: Annotated[str, typer.Argument(metavar="FROM", help="Currency code, e.g. CNY.")],
+    to: Annotated[str, typer.Argument(metavar="TO", help="Currency code, e.g. USD.")],
+    date_: DateOpt = None,
+    month: MonthOpt = None,
+    year: YearOpt = None,
+    basis: BasisOpt = None,
+    stock: StockOpt = False,
+    source: SourceOpt = None,
+    fallback: FallbackOpt = False,
+    rates: RatesOpt = None,
+    rates_name: RatesNameOpt = None,
+    fmt: FormatOpt = OutputFormat.TABLE,
+) -> None:
+    """Rate: units of TO per one FROM, with the day or period, basis and source used.
+
+    Without --date/--month/--year: the latest published rate (its day is shown).
+    """
+    book = _book_for_quotes(rates, rates_name)
+    quote = book.rate(
+        frm,
+        to,
+        date=date_,
+        month=month,
+        year=year,
+        basis=basis,
+        kind="stock" if stock else "flow",
+        source=source,
+        fallback=fallback,
+    )
+    title = _title(quote, date_ is None and month is None and year is None)
+    emit_rows([_row(quote)], fmt, columns=QUOTE_COLUMNS, title=title)
+
+
+@fx_app.command("convert")
+def convert_cmd(
+    amount: Annotated[str, typer.Argument(help="Amount, e.g. 100e9 or '100 billion'.")],
+    frm: Annotated[str, typer.Argument(metavar="FROM", help="Currency code, e.g. CNY.")],
+    to: Annotated[str, typer.Argument(metavar="TO", help="Currency code, e.g. USD.")],
+    date_: DateOpt = None,
+    month: MonthOpt = None,
+    year: YearOpt = None,
+    basis: BasisOpt = None,
+    stock: StockOpt = False,
+    source: SourceOpt = None,
+    fallback: FallbackOpt = False,
+    rates: RatesOpt = None,
+    rates_name: RatesNameOpt = None,
+    fmt: FormatOpt = OutputFormat.TABLE,
+) -> None:
+    """Convert AMOUNT of FROM into TO, showing the rate and what it rests on."""
+    value = _parse_amount(amount)
+    book = _book_for_quotes(rates, rates_name)
+    conv = book.convert(
+        value,
+        frm,
+        to,
+        date=date_,
+        month=month,
+        year=year,
+        basis=basis,
+        kind="stock" if stock else "flow",
+        source=source,
+        fallback=fallback,
+    )
+    title = _title(conv, date_ is None and month is None and year is None)
+    emit_rows([_row(conv)], fmt, columns=CONVERT_COLUMNS, title=title)
+
+
+@fx_app.command("audit")
+def audit_cmd(
+    source: SourceOpt = None,
+    rates: RatesOpt = None,
+    rates_name: RatesNameOpt = None,
+    fmt: FormatOpt = OutputFormat.TABLE,
+) -> None:
+    """Documents' own dollar conversions against the reference rate of their date."""
+    ds = load_dataset()
+    book = build_book(rates, rates_name, ds)
+    frame = audit_conversions(ds, book, source=source)
+    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    columns = AUDIT_CLI_COLUMNS if fmt is OutputFormat.TABLE else AUDIT_COLUMNS
+    emit_rows(rows, fmt, columns=columns, title="Published conversions vs reference rates")
+    if fmt is OutputFormat.TABLE:
+        for r in rows:
+            if r["note"]:
+                typer.echo(f"{r['source_id']}: {r['note']}")
+
+
+def _title(quote: Any, latest: bool) -> str:
+    used: date | None = quote.date_used
+    if latest and used is not None:
+        return f"Latest available rate ({used.isoformat()}, {quote.source})"
+    return f"{quote.frm} -> {quote.to} ({quote.basis}, {quote.source})"
 
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the app."""
+    """Add the ``fx`` group to the app."""
+    app.add_typer(fx_app, name="fx")

@@ -1,0 +1,305 @@
+"""Data preparation: a Dataset, a month and an as-of date -> the frames each section shows.
+
+Nothing here computes progress or converts currency by itself: progress comes from
+:func:`xlreport.progress.compute_progress`, rates and converted amounts from
+:class:`xlreport.fx.RateBook`, the documents' conversions from
+:func:`xlreport.fx.audit_conversions`. This module selects, joins and sorts.
+
+"Changes since the previous month" are
+
+* the observations published within the month (up to the as-of date): *new*, or
+  *revised* when the same indicator and period already had an older vintage;
+* the targets whose status differs between the previous month-end and the as-of date,
+  each status computed by the progress engine at its own date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from xlreport.errors import DataError
+from xlreport.frames import current_observations_frame, observations_frame, targets_frame
+from xlreport.fx import RateBook, audit_conversions
+from xlreport.model import Dataset
+from xlreport.period import Period, PeriodKind, date_time
+from xlreport.progress import compute_progress, format_amount
+from xlreport.quantity import UnitKind, unit_kind
+
+__all__ = ["ReportData", "month_bounds", "parse_month", "prepare_report"]
+
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """``"2024-05"`` -> ``(2024, 5)``; raises DataError saying the form expected."""
+    m = _MONTH.match(str(text).strip())
+    if not m:
+        raise DataError(f"month {text!r} is not of the form YYYY-MM (e.g. 2024-05)")
+    return int(m.group(1)), int(m.group(2))
+
+
+def month_bounds(month: str) -> tuple[date, date]:
+    """First and last day of a ``YYYY-MM`` month."""
+    year, mon = parse_month(month)
+    return date(year, mon, 1), date(year, mon, calendar.monthrange(year, mon)[1])
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything a template can show, for one month as of one date."""
+
+    month: str
+    as_of: date
+    generated_at: datetime
+    currency: str
+    data_vintage: date | None
+    rate_source: str
+    tolerance: float
+    plans: pd.DataFrame  # id, name, issuer, region, start_year, end_year, source_id, note
+    #: one row per target: compute_progress columns + target fields + conversion columns
+    targets: pd.DataFrame
+    report_rate: dict[str, Any]  # the RateQuote of targets' conversion (as a dict)
+    rates_used: pd.DataFrame  # frm, to, basis, period, rate, date_used, source, used_for
+    audit: pd.DataFrame  # audit_conversions
+    observations: pd.DataFrame  # in force as of the date, with period_time
+    published_in_month: pd.DataFrame  # change (new/revised), previous_value, ...
+    status_changes: pd.DataFrame  # target_id, plan_id, name, previous_status, status, ...
+    previous_as_of: date
+    sources: pd.DataFrame
+    series: dict[str, pd.DataFrame] = field(default_factory=dict)  # target -> time series
+
+
+def _target_text(row: dict[str, Any]) -> str:
+    unit = row["unit"] if isinstance(row["unit"], str) else None
+    if row["kind"] == "milestone":
+        return f"by {row['deadline']}"
+    if row["comparator"] == "range":
+        return f"{format_amount(row['low'], None)} to {format_amount(row['high'], unit)}"
+    words = {"at_least": "at least", "more_than": "more than", "at_most": "at most"}
+    prefix = words.get(row["comparator"], "about" if row["comparator"] == "about" else "")
+    return f"{prefix} {format_amount(row['target_value'], unit)}".strip()
+
+
+def _rate_label(period: Period) -> tuple[str, str]:
+    """The basis and period label of the rate that converts a flow of ``period``."""
+    if period.kind is PeriodKind.YEAR:
+        return "year-average", str(period.year)
+    if period.kind is PeriodKind.SPAN:
+        return "year-average", str(period.sub)
+    end = period.end
+    return "month-average", f"{end:%Y-%m}"
+
+
+def _convert_targets(
+    frame: pd.DataFrame, book: RateBook, currency: str, report_month: str, source: str | None
+) -> tuple[pd.DataFrame, dict[str, Any], list[dict[str, Any]]]:
+    """Add ``rate``, ``rate_note``, ``latest_value_report`` and ``target_value_report``.
+
+    The latest actual (a flow over its period) converts at its period's average rate;
+    the target at the report month's average rate (a constant rate for the whole report).
+    Only amounts in a currency are converted; other rows stay blank.
+    """
+    n = len(frame)
+    rate = np.full(n, np.nan)
+    latest_report = np.full(n, np.nan)
+    target_report = np.full(n, np.nan)
+    note = np.full(n, "", dtype=object)
+    used: list[dict[str, Any]] = []
+    units = frame["unit"].to_numpy(dtype=object)
+    is_money = np.array(
+        [isinstance(u, str) and unit_kind(u) is UnitKind.CURRENCY for u in units], dtype=bool
+    )
+    report_quotes: dict[str, dict[str, Any]] = {}
+    for unit in sorted({u for u, m in zip(units, is_money, strict=True) if m}):
+        if unit == currency:
+            quote = {"frm": unit, "to": currency, "rate": 1.0, "date_used": None,
+                     "period": report_month, "basis": "same currency", "source": "none"}
+        else:
+            quote = book.rate(unit, currency, month=report_month, basis="month-average",
+                              source=source).as_dict()
+            quote["frm"] = quote.pop("from")
+        report_quotes[unit] = quote
+        used.append({**quote, "used_for": f"targets in {unit}"})
+        rows = np.flatnonzero(units == unit)
+        amounts = frame["target_value"].to_numpy(dtype=float)[rows]
+        target_report[rows] = amounts * quote["rate"]
+        # latest actuals, grouped by the rate that converts them
+        latest = frame["latest_value"].to_numpy(dtype=float)[rows]
+        periods = frame["latest_period"].to_numpy(dtype=object)[rows]
+        groups: dict[tuple[str, str], list[int]] = {}
+        for i, (value, period) in enumerate(zip(latest, periods, strict=True)):
+            if np.isfinite(value) and isinstance(period, str):
+                groups.setdefault(_rate_label(Period.parse(period)), []).append(i)
+        for (basis, label), members in sorted(groups.items()):
+            idx = rows[members]
+            if unit == currency:
+                conv = pd.DataFrame({"rate": np.ones(len(idx)), "result": latest[members]})
+            else:
+                conv = book.convert_column(latest[members], unit, currency, [label] * len(idx),
+                                           basis=basis, source=source)
+                first = conv.iloc[0]
+                used.append({"frm": unit, "to": currency, "rate": float(first["rate"]),
+                             "date_used": None, "period": label, "basis": basis,
+                             "source": first["source"],
+                             "used_for": f"latest actuals for {label} ({len(idx)})"})
+            rate[idx] = conv["rate"].to_numpy(dtype=float)
+            latest_report[idx] = conv["result"].to_numpy(dtype=float)
+            note[idx] = f"{label} {basis}"
+    out = frame.copy()
+    out["rate"] = rate
+    out["rate_note"] = note
+    out["latest_value_report"] = latest_report
+    out["target_value_report"] = target_report
+    report_rate = report_quotes.get("CNY") or next(iter(report_quotes.values()), None)
+    if report_rate is None:  # no amounts at all: still show the reference rate
+        report_rate = book.rate("CNY", currency, month=report_month, basis="month-average",
+                                source=source).as_dict() if currency != "CNY" else {
+            "from": "CNY", "to": "CNY", "rate": 1.0, "date_used": None,
+            "period": report_month, "basis": "same currency", "source": "none"}
+        report_rate["frm"] = report_rate.pop("from")
+        used.append({**report_rate, "used_for": "reference (no amounts)"})
+    return out, report_rate, used
+
+
+def _changes(obs: pd.DataFrame, start: date, end: date, targets: pd.DataFrame) -> pd.DataFrame:
+    """Observations published in [start, end]: new, or revised (an older vintage existed)."""
+    published = obs["published"]
+    inside = (published >= pd.Timestamp(start)) & (published <= pd.Timestamp(end))
+    cols = ["change", "id", "indicator", "target_id", "period", "value", "previous_value",
+            "unit", "qualifier", "derived", "source_id", "published", "note"]
+    month_obs = obs[inside]
+    if month_obs.empty:
+        return pd.DataFrame(columns=cols)
+    older = obs[["indicator", "period", "published", "value"]].rename(
+        columns={"published": "older_published", "value": "older_value"}
+    )
+    joined = month_obs.reset_index().merge(older, on=["indicator", "period"], how="left")
+    joined = joined[joined["older_published"] < joined["published"]]
+    joined = joined.sort_values(["index", "older_published"], kind="mergesort")
+    previous = joined.drop_duplicates("index", keep="last").set_index("index")["older_value"]
+    out = month_obs.copy()
+    out["change"] = np.where(out.index.isin(previous.index), "revised", "new")
+    out["previous_value"] = previous.reindex(out.index).to_numpy(dtype=float)
+    by_indicator = targets.drop_duplicates("indicator").set_index("indicator")["id"]
+    out["target_id"] = out["target_id"].where(
+        out["target_id"].notna(), out["indicator"].map(by_indicator)
+    )
+    out = out.sort_values(["published", "indicator", "period", "id"], kind="mergesort")
+    return out[cols].reset_index(drop=True)
+
+
+def _series(inforce: pd.DataFrame, progress: pd.DataFrame, max_targets: int) -> dict[str, Any]:
+    """Time series of the actuals the engine assesses (full years, or any period for
+    percentages), for level-like targets with at least two points and a reference."""
+    full = (inforce["period_kind"] == "year") | (
+        (inforce["period_kind"] == "ytd") & (inforce["period_sub"] == 12)
+    )
+    valued = inforce[inforce["value"].notna()]
+    out: dict[str, pd.DataFrame] = {}
+    candidates = progress[
+        progress["kind"].isin(["level", "multiple", "share"])
+        & progress["reference_value"].notna()
+        & progress["target_value"].notna()
+    ]
+    for target_id, row in candidates.iterrows():
+        mine = valued[(valued["indicator"] == row["indicator"])]
+        if row["unit"] != "percent":
+            mine = mine[full.reindex(mine.index).to_numpy()]
+        mine = mine.sort_values(["period_time", "published", "id"]).drop_duplicates(
+            "period_time", keep="last"
+        )
+        if len(mine) >= 2:
+            out[str(target_id)] = mine[["period", "period_time", "value"]].reset_index(drop=True)
+        if len(out) >= max_targets:
+            break
+    return out
+
+
+def prepare_report(
+    ds: Dataset,
+    *,
+    month: str,
+    as_of: date,
+    currency: str,
+    book: RateBook,
+    generated_at: datetime,
+    data_vintage: date | None,
+    tolerance: float = 0.05,
+    plans: list[str] | None = None,
+    rate_source: str | None = None,
+    max_series: int = 12,
+) -> ReportData:
+    """Run the engines and shape their output for the report's sections."""
+    start, end = month_bounds(month)
+    if as_of < start:
+        raise DataError(f"as-of date {as_of} is before the report month {month}")
+    known_plans = [p.id for p in ds.plans]
+    if plans:
+        unknown = [p for p in plans if p not in known_plans]
+        if unknown:
+            raise DataError(
+                f"unknown plan id(s) {', '.join(unknown)}; known: {', '.join(known_plans)}"
+            )
+    tg = targets_frame(ds)
+    obs = observations_frame(ds)
+    obs = obs[obs["published"] <= pd.Timestamp(as_of)].reset_index(drop=True)
+    progress = compute_progress(tg, obs, as_of, tolerance=tolerance)
+    previous_as_of = start - timedelta(days=1)
+    before = compute_progress(tg, obs, previous_as_of, tolerance=tolerance)
+
+    fields = tg.set_index("id")[
+        ["indicator", "low", "high", "baseline_value", "baseline_period", "note",
+         "deadline_time", "source_id"]
+    ]
+    frame = progress.join(fields, how="left")
+    frame["target_text"] = [_target_text(r) for r in frame.reset_index().to_dict("records")]
+    frame["target_id"] = frame.index
+    if plans:
+        frame = frame[frame["plan_id"].isin(plans)]
+    frame, report_rate, used = _convert_targets(frame, book, currency, month, rate_source)
+
+    changed = (before["status"] != progress["status"]).reindex(frame.index)
+    sc = frame.loc[changed.to_numpy(), ["plan_id", "name", "status", "share_achieved"]].copy()
+    sc.insert(2, "previous_status", before["status"].reindex(sc.index).to_numpy())
+    sc.insert(4, "previous_share", before["share_achieved"].reindex(sc.index).to_numpy())
+    sc = sc.reset_index().rename(columns={"index": "target_id"})
+
+    inforce = current_observations_frame(obs, as_of)
+    window_end = min(end, as_of)
+    changes = _changes(obs, start, window_end, tg)
+    plan_rows = [p.model_dump() for p in ds.plans if not plans or p.id in plans]
+    source_rows = [s.model_dump() for s in ds.sources]
+    audit = audit_conversions(ds, book, source=rate_source)
+    inforce_sorted = inforce.sort_values(["indicator", "period_time", "id"], kind="mergesort")
+    return ReportData(
+        month=month,
+        as_of=as_of,
+        generated_at=generated_at,
+        currency=currency,
+        data_vintage=data_vintage,
+        rate_source=rate_source or book.default_source,
+        tolerance=tolerance,
+        plans=pd.DataFrame(plan_rows),
+        targets=frame,
+        report_rate=report_rate,
+        rates_used=pd.DataFrame(used),
+        audit=audit,
+        observations=inforce_sorted.reset_index(drop=True),
+        published_in_month=changes,
+        status_changes=sc,
+        previous_as_of=previous_as_of,
+        sources=pd.DataFrame(source_rows),
+        series=_series(inforce, frame, max_series),
+    )
+
+
+def as_of_time(as_of: date) -> float:
+    """Position of the as-of date on the time axis (for the cover)."""
+    return date_time(as_of)

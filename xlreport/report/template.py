@@ -1,0 +1,253 @@
+"""Report templates: a declarative TOML file (layout and theme), validated by pydantic.
+
+:func:`load_template` accepts a name (``default``: ``templates/default.toml``, or a file
+of that name in ``<data_dir>/templates``) or a path. Every problem in a template is
+listed at once in one :class:`~xlreport.errors.TemplateError`: the key path, what is
+wrong and what is accepted. Keys are documented in ``docs/templates.md``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from xlreport.errors import Problem, TemplateError
+from xlreport.report.columns import COLUMNS
+from xlreport.settings import get_settings
+
+__all__ = [
+    "BUILTIN_TEMPLATE_DIR",
+    "SHEET_KINDS",
+    "Template",
+    "find_template",
+    "load_template",
+]
+
+#: The templates shipped with xlreport (the repository's ``templates/`` folder).
+BUILTIN_TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
+
+SHEET_KINDS = ("cover", "summary", "plans", "charts", "currency", "changes", "sources")
+
+Colour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]
+_SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ReportInfo(_Strict):
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$")
+    title: str = Field(min_length=1, max_length=120)
+    subtitle: str = ""
+    author: str = "xlreport"
+    company: str = ""
+    method_notes: tuple[str, ...] = ()
+
+
+class SheetSpec(_Strict):
+    kind: Literal["cover", "summary", "plans", "charts", "currency", "changes", "sources"]
+    title: str = Field(default="", max_length=31)
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, v: str) -> str:
+        if _SHEET_TITLE_BAD.search(v):
+            raise ValueError("a sheet title cannot contain [ ] : * ? / \\")
+        return v
+
+
+class PlanSheets(_Strict):
+    columns: tuple[str, ...] = Field(min_length=1)
+    sort: tuple[str, ...] = ()
+    title_prefix: str = Field(default="", max_length=10)
+
+    @field_validator("columns")
+    @classmethod
+    def _columns(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [c for c in v if c not in COLUMNS]
+        if unknown:
+            raise ValueError(
+                f"unknown column(s) {', '.join(map(repr, unknown))}; "
+                f"known columns: {', '.join(COLUMNS)}"
+            )
+        dupes = sorted({c for c in v if v.count(c) > 1})
+        if dupes:
+            raise ValueError(f"column(s) listed twice: {', '.join(dupes)}")
+        return v
+
+    @field_validator("sort")
+    @classmethod
+    def _sort(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [s for s in v if s.lstrip("-") not in COLUMNS]
+        if bad:
+            raise ValueError(
+                f"unknown sort key(s) {', '.join(map(repr, bad))}: use a column key, "
+                "with a leading '-' for descending order"
+            )
+        return v
+
+
+class ChartOptions(_Strict):
+    max_line_charts: int = Field(default=12, ge=0, le=200)
+    width: int = Field(default=640, ge=200, le=2000)
+    height: int = Field(default=320, ge=150, le=1500)
+
+
+class StatusStyle(_Strict):
+    value: str = Field(min_length=1)
+    label: str = Field(min_length=1)
+    fill: Colour
+    font: Colour
+
+
+class NumberFormats(_Strict):
+    money: str = Field(default='#,##0.0,,," bn"', min_length=1)
+    money_report: str = Field(default='#,##0.00,,," bn"', min_length=1)
+    percent: str = Field(default="0.0%", min_length=1)
+    count: str = Field(default="#,##0", min_length=1)
+    number: str = Field(default="#,##0.0##", min_length=1)
+    years: str = Field(default="0.000", min_length=1)
+    rate: str = Field(default="0.0000", min_length=1)
+    date: str = Field(default="yyyy-mm-dd", min_length=1)
+    datetime: str = Field(default="yyyy-mm-dd hh:mm", min_length=1)
+
+
+class Colours(_Strict):
+    title: Colour = "#1F3864"
+    header_fill: Colour = "#1F3864"
+    header_font: Colour = "#FFFFFF"
+    accent: Colour = "#2E75B6"
+    muted: Colour = "#595959"
+    data_bar: Colour = "#5B9BD5"
+    chart_series: tuple[Colour, ...] = ("#2E75B6", "#C55A11", "#548235", "#7030A0", "#BF9000")
+
+
+class Theme(_Strict):
+    font_name: str = Field(default="Calibri", min_length=1, max_length=31)
+    font_size: float = Field(default=10, ge=6, le=20)
+    title_size: float = Field(default=18, ge=8, le=40)
+    table_style: str = Field(default="Table Style Medium 2", pattern=r"^Table Style \w+ \d+$")
+    logo: str = ""
+    paper: Literal["A4", "A3", "letter", "legal"] = "A4"
+    orientation: Literal["landscape", "portrait"] = "landscape"
+    fit_to_width: bool = True
+    colours: Colours = Colours()
+    number_formats: NumberFormats = NumberFormats()
+    statuses: tuple[StatusStyle, ...] = ()
+
+
+class Template(_Strict):
+    report: ReportInfo
+    sheets: tuple[SheetSpec, ...] = Field(min_length=1)
+    plan_sheets: PlanSheets
+    charts: ChartOptions = ChartOptions()
+    theme: Theme = Theme()
+    #: where the template was read from; relative file names (logo) resolve against it
+    folder: Path = Field(default=Path("."), exclude=True)
+
+    @field_validator("sheets")
+    @classmethod
+    def _sheets(cls, v: tuple[SheetSpec, ...]) -> tuple[SheetSpec, ...]:
+        kinds = [s.kind for s in v]
+        dupes = sorted({k for k in kinds if kinds.count(k) > 1})
+        if dupes:
+            raise ValueError(f"sheet kind(s) listed twice: {', '.join(dupes)}")
+        return v
+
+    @property
+    def logo_path(self) -> Path | None:
+        return (self.folder / self.theme.logo) if self.theme.logo else None
+
+    def sheet_title(self, kind: str) -> str:
+        for s in self.sheets:
+            if s.kind == kind:
+                return s.title or kind.capitalize()
+        return kind.capitalize()
+
+    def has_sheet(self, kind: str) -> bool:
+        return any(s.kind == kind for s in self.sheets)
+
+
+def _loc(parts: tuple[int | str, ...]) -> str:
+    out = ""
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out
+
+
+def _check_files(raw: dict[str, Any], folder: Path) -> list[Problem]:
+    theme = raw.get("theme")
+    logo = theme.get("logo") if isinstance(theme, dict) else None
+    if not isinstance(logo, str) or not logo:
+        return []
+    path = folder / logo
+    if not path.is_file():
+        return [Problem("theme.logo", f"file {path} does not exist; give a PNG or JPEG path "
+                        "relative to the template, or \"\" for no logo")]
+    if path.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+        return [Problem("theme.logo", f"{path.name} is not a .png or .jpg image")]
+    return []
+
+
+def parse_template(raw: dict[str, Any], folder: Path, *, origin: str) -> Template:
+    """Validate a template's raw mapping; raise TemplateError listing every problem."""
+    problems: list[Problem] = []
+    template: Template | None = None
+    try:
+        template = Template.model_validate({**raw, "folder": folder})
+    except ValidationError as exc:
+        for err in exc.errors():
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                msg = "unknown key (see docs/templates.md for the keys a template may use)"
+            elif err["type"] == "missing":
+                msg = "required key is missing"
+            problems.append(Problem(_loc(err["loc"]), msg))
+    problems += _check_files(raw, folder)
+    if problems or template is None:
+        count = len(problems)
+        lines = [f"template {origin}: {count} problem{'s' if count != 1 else ''}:"]
+        lines += [f"  {p}" for p in problems]
+        lines.append("Fix the template (keys are documented in docs/templates.md).")
+        raise TemplateError("\n".join(lines))
+    return template
+
+
+def _search_dirs() -> list[Path]:
+    return [get_settings().data_dir / "templates", BUILTIN_TEMPLATE_DIR]
+
+
+def find_template(name_or_path: str | Path | None) -> Path:
+    """The file of a template given by name or path (``None``: the configured one)."""
+    spec = str(name_or_path) if name_or_path is not None else get_settings().template
+    path = Path(spec).expanduser()
+    if path.suffix == ".toml" or path.parent != Path(".") or path.is_file():
+        if not path.is_file():
+            raise TemplateError(f"template file {path} does not exist; give a .toml file path")
+        return path
+    for folder in _search_dirs():
+        candidate = folder / f"{spec}.toml"
+        if candidate.is_file():
+            return candidate
+    known = sorted({p.stem for d in _search_dirs() if d.is_dir() for p in d.glob("*.toml")})
+    raise TemplateError(
+        f"no template named {spec!r}; known templates: {', '.join(known) or 'none'}; "
+        "or give the path of a .toml file"
+    )
+
+
+def load_template(name_or_path: str | Path | None = None) -> Template:
+    """Find, read and validate a template (see module docstring)."""
+    path = find_template(name_or_path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise TemplateError(f"template {path} is not valid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TemplateError(f"cannot read template {path}: {exc}") from None
+    return parse_template(raw, path.parent.resolve(), origin=str(path))

@@ -1,0 +1,218 @@
+"""Plan data for custom functions: loaded once per Excel process, reloaded when it changes.
+
+A sheet with 10,000 formulas calls the functions 10,000 times per recalculation, so each
+call must be a couple of dictionary lookups. :class:`ExcelData` therefore
+
+* opens the store once and loads the whole dataset once per store revision, with the
+  per-target dictionaries the functions read (:class:`Snapshot`);
+* runs the progress engine once per ``(as_of, tolerance)`` over *all* targets and keeps
+  the rows as dictionaries of cell-ready values;
+* memoises rate quotes per argument tuple;
+* asks the store for its revision (:meth:`xlreport.store.Store.revision`, one single-row
+  read) at most once per ``check_every`` seconds of the monotonic clock; when the revision
+  differs, every cached result is dropped, so a sheet never shows stale data for longer
+  than that interval. Today's date (the default as-of date) is refreshed by the same check.
+
+Nothing here imports xlwings; the functions module holds one :data:`DATA` instance.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from xlreport.excel.cells import to_cell
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from xlreport.fx import RateBook
+    from xlreport.model import Dataset, Observation, Plan
+    from xlreport.store import Store
+
+__all__ = ["DATA", "ExcelData", "Snapshot"]
+
+#: Keep at most this many (as_of, tolerance) progress tables and rate quotes per revision.
+MAX_PROGRESS_TABLES = 64
+MAX_MEMO = 100_000
+
+
+@dataclass
+class Snapshot:
+    """One store revision's data, indexed for the custom functions."""
+
+    revision: int
+    dataset: Dataset
+    targets: pd.DataFrame
+    observations: pd.DataFrame
+    target_fields: dict[str, dict[str, Any]]  # target id -> field -> cell value
+    plan_targets: dict[str, list[str]]  # plan id -> target ids in dataset order
+    plans: dict[str, Plan]
+    observations_by_indicator: dict[str, list[Observation]]
+    data_vintage: date | None
+    rate_book: RateBook | None = None
+    memo: dict[Hashable, Any] = field(default_factory=dict)
+
+
+def _open_default_store() -> Store:
+    from xlreport.store import Store
+
+    return Store.open()
+
+
+def _default_tolerance() -> float:
+    from xlreport.settings import get_settings
+
+    return get_settings().about_tolerance
+
+
+class ExcelData:
+    """The data behind the custom functions of one Excel (COM server) process."""
+
+    def __init__(
+        self,
+        open_store: Callable[[], Store] = _open_default_store,
+        *,
+        check_every: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        self._open_store = open_store
+        self._check_every = check_every
+        self._clock = clock
+        self._today_fn = today
+        self._lock = threading.RLock()
+        self._store: Store | None = None
+        self._snapshot: Snapshot | None = None
+        self._progress: dict[tuple[date, float], dict[str, dict[str, Any]]] = {}
+        self._next_check = float("-inf")
+        self.today: date = today()
+        self.default_tolerance: float = 0.05
+        self.loads = 0  # how many times the dataset was loaded (for tests and about)
+        self.checks = 0  # how many times the store's revision was read
+
+    # ------------------------------------------------------------------ freshness
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            with self._lock:
+                if self._store is None:
+                    self._store = self._open_store()
+                    self.default_tolerance = _default_tolerance()
+        return self._store
+
+    def refresh(self) -> None:
+        """Read the store's revision now and drop everything if it changed."""
+        with self._lock:
+            self.checks += 1
+            self.today = self._today_fn()
+            revision = self.store.revision()
+            if self._snapshot is None or self._snapshot.revision != revision:
+                self._snapshot = self._load(revision)
+                self._progress = {}
+            self._next_check = self._clock() + self._check_every
+
+    def snapshot(self) -> Snapshot:
+        """The current data; reads the revision at most once per ``check_every`` seconds."""
+        if self._clock() >= self._next_check:
+            self.refresh()
+        snap = self._snapshot
+        assert snap is not None
+        return snap
+
+    def _load(self, revision: int) -> Snapshot:
+        from xlreport.frames import observations_frame, targets_frame
+
+        ds = self.store.load_dataset()
+        self.loads += 1
+        fields = targets_frame(ds)
+        target_fields = {
+            str(row["id"]): {k: to_cell(v) for k, v in row.items()}
+            for row in fields.to_dict("records")
+        }
+        plan_targets: dict[str, list[str]] = {p.id: [] for p in ds.plans}
+        for t in ds.targets:
+            plan_targets.setdefault(t.plan_id, []).append(t.id)
+        by_indicator: dict[str, list[Observation]] = {}
+        for o in ds.observations:
+            by_indicator.setdefault(o.indicator, []).append(o)
+        vintage = max((o.published for o in ds.observations), default=None)
+        return Snapshot(
+            revision=revision,
+            dataset=ds,
+            targets=fields,
+            observations=observations_frame(ds),
+            target_fields=target_fields,
+            plan_targets=plan_targets,
+            plans={p.id: p for p in ds.plans},
+            observations_by_indicator=by_indicator,
+            data_vintage=vintage,
+        )
+
+    # ------------------------------------------------------------------ progress
+
+    def progress(self, as_of: date | None, tolerance: float | None) -> dict[str, dict[str, Any]]:
+        """Progress rows by target id as of ``as_of`` (default today), cell-ready values."""
+        if self._clock() >= self._next_check:
+            self.refresh()
+        key = (
+            self.today if as_of is None else as_of,
+            self.default_tolerance if tolerance is None else tolerance,
+        )
+        rows = self._progress.get(key)
+        if rows is None:
+            rows = self._compute_progress(key)
+        return rows
+
+    def _compute_progress(self, key: tuple[date, float]) -> dict[str, dict[str, Any]]:
+        from xlreport.progress import compute_progress
+
+        with self._lock:
+            snap = self.snapshot()
+            frame = compute_progress(snap.targets, snap.observations, key[0], tolerance=key[1])
+            as_of = key[0].isoformat()
+            rows = {
+                str(tid): {**{k: to_cell(v) for k, v in row.items()}, "as_of": as_of}
+                for tid, row in frame.to_dict("index").items()
+            }
+            if len(self._progress) >= MAX_PROGRESS_TABLES:
+                self._progress.clear()
+            self._progress[key] = rows
+            return rows
+
+    # ------------------------------------------------------------------ currency
+
+    def rate_book(self) -> RateBook:
+        """The ECB rates shipped with xlreport plus the rate tables stored in the database."""
+        snap = self.snapshot()
+        if snap.rate_book is None:
+            from xlreport.fx import RateBook
+
+            with self._lock:
+                book = RateBook.default()
+                if snap.dataset.rates:
+                    book.add_rates(snap.dataset.rates)
+                snap.rate_book = book
+        return snap.rate_book
+
+    def memoised(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per key and store revision (errors are not kept)."""
+        memo = self.snapshot().memo
+        try:
+            return memo[key]
+        except KeyError:
+            pass
+        value = compute()
+        if len(memo) >= MAX_MEMO:
+            memo.clear()
+        memo[key] = value
+        return value
+
+
+#: The one instance the custom functions use (created empty; nothing is read until used).
+DATA = ExcelData()

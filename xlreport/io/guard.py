@@ -1,0 +1,269 @@
+"""Guards for untrusted workbook and CSV files.
+
+A data workbook comes from outside (e-mail, a shared folder) and is read before anyone
+knows what is in it. Measured on our machines: a 5 KB xlsx that declares cells at A1 and
+XFD1048576 makes python-calamine abort the whole process, and a sheet whose declared
+dimension says 2 rows can hold a million. So reading goes in three steps:
+
+1. :func:`check_zip_container`, in this process, reads only the zip's central directory:
+   it must be a zip, with a bounded number of members, bounded declared sizes and
+   compression ratios, no encrypted members and no absolute or ``..`` paths.
+2. :func:`read_workbook_sheets` starts a child process (``sheet_child.py``) with a memory
+   limit (``RLIMIT_AS`` on POSIX) and waits at most a wall-time limit. The child streams
+   each sheet's XML, checking the declared ``<dimension>`` and every row and cell column
+   against the bounds, and only then lets python-calamine load it.
+3. The child returns plain Python rows. Anything that goes wrong becomes
+   :class:`~xlreport.errors.UnsafeFileError` (a file refused) or
+   :class:`~xlreport.errors.DataError` (a file that is damaged), with the file's name and
+   what to do; the parent never hangs and never crashes.
+
+CSV files are read in this process with the same row and column bounds
+(:func:`read_csv_rows`): the csv module has no such failure modes, but a huge file must
+still be refused before it fills memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import pickle
+import signal
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from xlreport.errors import DataError, UnsafeFileError
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "ReadLimits",
+    "SheetRows",
+    "check_zip_container",
+    "read_csv_rows",
+    "read_workbook_sheets",
+]
+
+_CHILD = Path(__file__).with_name("sheet_child.py")
+_MB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ReadLimits:
+    """Bounds for one untrusted file. The defaults fit any honest data workbook."""
+
+    max_file_bytes: int = 256 * _MB
+    max_members: int = 1000
+    max_uncompressed_bytes: int = 1024 * _MB  # sum of the members' declared sizes
+    max_ratio: float = 100.0  # declared size / compressed size, for members above 1 MB
+    max_rows: int = 200_000  # per sheet, the header row included
+    max_columns: int = 64
+    timeout_s: float = 120.0  # wall time of the child process
+    memory_bytes: int = 2048 * _MB  # address-space limit of the child process (POSIX)
+
+    def describe(self) -> str:
+        return (
+            f"at most {self.max_rows:,} rows x {self.max_columns} columns per sheet, "
+            f"{self.max_file_bytes // _MB} MB per file, {self.max_members} zip members, "
+            f"{self.max_uncompressed_bytes // _MB} MB uncompressed, compression ratio "
+            f"{self.max_ratio:g}, {self.timeout_s:g} s and {self.memory_bytes // _MB} MB "
+            "of memory for reading"
+        )
+
+
+DEFAULT_LIMITS = ReadLimits()
+
+#: Sheet name -> rows (lists of plain values); row 0 is the sheet's row 1.
+SheetRows = dict[str, list[list[Any]]]
+
+_RATIO_FLOOR = _MB  # smaller members may compress as well as they like
+
+
+def _refuse(path: Path, why: str, how: str) -> UnsafeFileError:
+    return UnsafeFileError(f"{path.name}: {why}; {how}")
+
+
+def check_zip_container(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> None:
+    """Check the zip container of an xlsx file from its central directory alone."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise DataError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if size > limits.max_file_bytes:
+        raise _refuse(
+            path,
+            f"the file is {size / _MB:,.0f} MB, more than the {limits.max_file_bytes // _MB} MB "
+            "accepted",
+            "split it into smaller workbooks",
+        )
+    with open(path, "rb") as fh:
+        magic = fh.read(8)
+    if magic.startswith(b"\xd0\xcf\x11\xe0"):
+        raise _refuse(
+            path,
+            "it is a password-protected or old-format (.xls) workbook, not an .xlsx file",
+            "open it in Excel, remove any password and save it as 'Excel Workbook (*.xlsx)'",
+        )
+    if not magic.startswith(b"PK"):
+        raise _refuse(
+            path,
+            "it is not an .xlsx workbook (not a zip file)",
+            "save it from Excel as 'Excel Workbook (*.xlsx)', or import a folder of CSV files",
+        )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+        raise _refuse(
+            path,
+            f"the file is damaged or incomplete ({exc})",
+            "copy it again from its origin, or open it in Excel and save it again",
+        ) from exc
+    if len(members) > limits.max_members:
+        raise _refuse(
+            path,
+            f"the zip holds {len(members):,} members, more than the {limits.max_members:,} "
+            "accepted",
+            "this is not an ordinary workbook; save a fresh copy from Excel",
+        )
+    total = 0
+    for info in members:
+        name = info.filename
+        if name.startswith(("/", "\\")) or ".." in name.replace("\\", "/").split("/"):
+            raise _refuse(
+                path, f"the zip member {name!r} has an unsafe path", "do not use this file"
+            )
+        if info.flag_bits & 0x1:
+            raise _refuse(
+                path,
+                f"the zip member {name!r} is encrypted",
+                "save the workbook without a password",
+            )
+        total += info.file_size
+        if info.file_size > _RATIO_FLOOR:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if ratio > limits.max_ratio:
+                raise _refuse(
+                    path,
+                    f"the zip member {name!r} expands {ratio:,.0f} times (to "
+                    f"{info.file_size / _MB:,.0f} MB): a zip bomb, or a sheet padded with "
+                    f"empty cells (at most {limits.max_ratio:g} times is accepted)",
+                    "delete unused rows and columns and save again",
+                )
+    if total > limits.max_uncompressed_bytes:
+        raise _refuse(
+            path,
+            f"its members expand to {total / _MB:,.0f} MB, more than the "
+            f"{limits.max_uncompressed_bytes // _MB:,} MB accepted",
+            "split it into smaller workbooks",
+        )
+
+
+def _run_child(request: dict[str, Any], limits: ReadLimits, path: Path) -> dict[str, Any]:
+    # -I: isolated mode (no current folder, user site or PYTHON* variables on the path).
+    cmd = [sys.executable, "-I", str(_CHILD)]
+    try:
+        done = subprocess.run(
+            cmd,
+            input=json.dumps(request).encode(),
+            capture_output=True,
+            timeout=limits.timeout_s,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise _refuse(
+            path,
+            f"reading it took longer than {limits.timeout_s:g} s and was stopped",
+            "check that it is an ordinary data workbook; delete unused rows and save again",
+        ) from None
+    if done.returncode != 0:
+        if done.returncode < 0:
+            try:
+                sig = signal.Signals(-done.returncode).name
+            except ValueError:
+                sig = f"signal {-done.returncode}"
+            what = f"the reader was stopped by {sig}"
+        else:
+            what = f"the reader failed with exit code {done.returncode}"
+        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+        raise _refuse(
+            path,
+            f"{what}, most likely because reading it needs more than the "
+            f"{limits.memory_bytes // _MB:,} MB of memory allowed"
+            + (f" ({detail[0][:200]})" if detail else ""),
+            "delete unused rows and columns (or split the workbook) and save again",
+        )
+    reply: dict[str, Any] = pickle.loads(done.stdout)
+    return reply
+
+
+def read_workbook_sheets(
+    path: Path, sheets: list[str], limits: ReadLimits = DEFAULT_LIMITS
+) -> tuple[SheetRows, list[str]]:
+    """Read the named sheets of an untrusted xlsx file in a guarded child process.
+
+    Returns the rows of each sheet found and the names of those missing.
+    """
+    path = Path(path)
+    check_zip_container(path, limits)
+    request = {
+        "path": str(path.resolve()),
+        "sheets": sheets,
+        "max_rows": limits.max_rows,
+        "max_columns": limits.max_columns,
+        "memory_bytes": limits.memory_bytes,
+    }
+    reply = _run_child(request, limits, path)
+    if "unsafe" in reply:
+        raise _refuse(
+            path, reply["unsafe"], "delete unused rows and columns (or split it) and save again"
+        )
+    if "error" in reply:
+        raise DataError(
+            f"{path.name}: cannot read the workbook ({reply['error']}); open it in Excel and "
+            "save it again as 'Excel Workbook (*.xlsx)'"
+        )
+    return reply["sheets"], reply["missing"]
+
+
+def read_csv_rows(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> list[list[str]]:
+    """Rows of a CSV file (UTF-8, with or without BOM), within the row and column bounds."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size > limits.max_file_bytes:
+        raise _refuse(
+            path,
+            f"the file is {size / _MB:,.0f} MB, more than the {limits.max_file_bytes // _MB} MB "
+            "accepted",
+            "split it into smaller files",
+        )
+    rows: list[list[str]] = []
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            for row in csv.reader(fh, strict=True):
+                if len(rows) >= limits.max_rows:
+                    raise _refuse(
+                        path,
+                        f"it has more than {limits.max_rows:,} lines",
+                        "split it into smaller files",
+                    )
+                if len(row) > limits.max_columns:
+                    raise _refuse(
+                        path,
+                        f"line {len(rows) + 1} has {len(row)} fields, more than the "
+                        f"{limits.max_columns} accepted",
+                        "check the separator (a comma) and the quoting",
+                    )
+                rows.append(row)
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            f"{path.name}: not UTF-8 text (byte {exc.start}): save it as 'CSV UTF-8'"
+        ) from exc
+    except csv.Error as exc:
+        raise DataError(
+            f"{path.name}: line {len(rows) + 1} is not valid CSV ({exc}); check the quoting"
+        ) from exc
+    return rows

@@ -1,0 +1,192 @@
+"""The child process that reads sheets of an untrusted workbook (see :mod:`xlreport.io.guard`).
+
+Run as a script by the parent, never imported by it: it uses only the standard library,
+python-calamine and defusedxml, so it starts quickly and a crash here (python-calamine
+aborts the process when a sheet declares billions of cells) cannot take the parent down.
+
+Protocol: a JSON request on stdin (``path``, ``sheets``, ``max_rows``, ``max_columns``,
+``memory_bytes``); a pickled reply on stdout, one of ``{"sheets": {name: rows},
+"missing": [names]}``, ``{"unsafe": message}`` or ``{"error": message}``. Rows are lists
+of plain values (str, float, int, bool, date, datetime); row 0 is the sheet's row 1.
+
+Before python-calamine loads a sheet, its XML is scanned as a stream: the declared
+``<dimension>`` and the actual rows and cell columns must stay within the bounds, and the
+scan stops at the first row beyond them.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import posixpath
+import re
+import sys
+import zipfile
+from typing import Any
+
+_CHUNK = 1 << 22
+_WIDE_CELL = re.compile(rb'r="([A-Za-z]{2,})\d')
+_DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\s[^>]*?\bref="([^"]*)"')
+_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
+
+_NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+class Unsafe(Exception):
+    """The file breaks a bound: reported to the parent as UnsafeFileError."""
+
+
+def column_number(letters: str) -> int:
+    """A -> 1, Z -> 26, AA -> 27, XFD -> 16384."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + (ord(ch) - 64)
+    return n
+
+
+def _parse_ref(ref: str) -> tuple[int, int]:
+    m = _REF.match(ref)
+    if m is None:
+        raise Unsafe(f"the cell reference {ref!r} is not valid")
+    return int(m.group(2)), column_number(m.group(1))
+
+
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> zip member of its XML, from workbook.xml and its relationships."""
+    from defusedxml import ElementTree
+
+    try:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except KeyError as exc:
+        raise Unsafe(f"it is not an Excel workbook: {exc.args[0]}") from None
+    targets = {}
+    for rel in rels.iter(f"{{{_NS_PKG}}}Relationship"):
+        target = rel.get("Target", "")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+        targets[rel.get("Id")] = posixpath.normpath(part)
+    parts = {}
+    for sheet in book.iter(f"{{{_NS_MAIN}}}sheet"):
+        rid = sheet.get(f"{{{_NS_REL}}}id")
+        if sheet.get("name") is not None and rid in targets:
+            parts[sheet.get("name")] = targets[rid]
+    return parts
+
+
+def _beyond_pattern(max_rows: int) -> re.Pattern[bytes]:
+    """Row and cell references with at least as many digits as ``max_rows``.
+
+    Matching every reference would cost a Python step per cell; this pattern matches
+    only the long row numbers, so an honest sheet yields few matches, each compared.
+    """
+    return re.compile(rb'r="[A-Za-z]{0,3}(\d{%d,})' % len(str(max_rows)))
+
+
+def scan_sheet(
+    archive: zipfile.ZipFile, part: str, name: str, max_rows: int, max_cols: int
+) -> None:
+    """Stream the sheet's XML; raise :class:`Unsafe` at the first bound broken.
+
+    Checked: the declared ``<dimension>``, the number of ``<row>`` elements, and the row
+    number and column of every row and cell reference.
+    """
+    limit = f"at most {max_rows:,} rows and {max_cols} columns are read"
+    beyond = _beyond_pattern(max_rows)
+    with archive.open(part) as fh:
+        buffer = b""
+        head_checked = False
+        row_tags = 0
+        while True:
+            chunk = fh.read(_CHUNK)
+            buffer += chunk
+            if not head_checked and (len(buffer) >= 4096 or not chunk):
+                head_checked = True
+                m = _DIMENSION.search(buffer, 0, 65536)
+                if m is not None:
+                    ref = m.group(1).decode("ascii", "replace")
+                    rows, cols = _parse_ref(ref.split(":")[-1])
+                    if rows > max_rows or cols > max_cols:
+                        raise Unsafe(
+                            f"sheet {name!r} declares the range {ref} ({rows:,} rows x "
+                            f"{cols:,} columns); {limit}"
+                        )
+            cut = buffer.rfind(b"<") if chunk else len(buffer)
+            if cut <= 0:
+                if not chunk:
+                    break
+                continue
+            body, buffer = buffer[:cut], buffer[cut:]
+            row_tags += body.count(b"<row") + body.count(b":row")
+            if row_tags > max_rows:
+                raise Unsafe(f"sheet {name!r} has more than {max_rows:,} rows; {limit}")
+            for m in beyond.finditer(body):
+                if int(m.group(1)) > max_rows:
+                    raise Unsafe(f"sheet {name!r} has a row {int(m.group(1)):,}; {limit}")
+            for m in _WIDE_CELL.finditer(body):
+                col = column_number(m.group(1).decode("ascii"))
+                if col > max_cols:
+                    raise Unsafe(
+                        f"sheet {name!r} has a cell in column {m.group(1).decode('ascii')} "
+                        f"(column {col:,}); {limit}"
+                    )
+            if not chunk:
+                break
+
+
+def limit_memory(memory_bytes: int) -> None:
+    if memory_bytes <= 0:
+        return
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows: only the time limit applies
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+
+
+def read_sheets(request: dict[str, Any]) -> dict[str, Any]:
+    import python_calamine
+
+    path = request["path"]
+    max_rows, max_cols = int(request["max_rows"]), int(request["max_columns"])
+    with zipfile.ZipFile(path) as archive:
+        parts = sheet_parts(archive)
+        wanted = [s for s in request["sheets"] if s in parts]
+        for name in wanted:
+            if parts[name] not in archive.namelist():
+                raise Unsafe(f"sheet {name!r} points to a missing part {parts[name]!r}")
+            scan_sheet(archive, parts[name], name, max_rows, max_cols)
+    out: dict[str, list[list[Any]]] = {}
+    with python_calamine.CalamineWorkbook.from_path(path) as book:
+        for name in wanted:
+            sheet = book.get_sheet_by_name(name)
+            if sheet.total_height > max_rows or sheet.total_width > max_cols:
+                raise Unsafe(
+                    f"sheet {name!r} holds {sheet.total_height:,} rows x "
+                    f"{sheet.total_width:,} columns; at most {max_rows:,} rows and "
+                    f"{max_cols} columns are read"
+                )
+            out[name] = sheet.to_python(skip_empty_area=False, nrows=max_rows)
+    missing = [s for s in request["sheets"] if s not in parts]
+    return {"sheets": out, "missing": missing}
+
+
+def main() -> int:
+    request = json.loads(sys.stdin.buffer.read())
+    limit_memory(int(request.get("memory_bytes", 0)))
+    try:
+        reply: dict[str, Any] = read_sheets(request)
+    except Unsafe as exc:
+        reply = {"unsafe": str(exc)}
+    except MemoryError:
+        reply = {"unsafe": "reading it needs more memory than the limit allows"}
+    except Exception as exc:  # calamine, zip and XML errors: reported, not raised
+        reply = {"error": f"{type(exc).__name__}: {exc}"}
+    sys.stdout.buffer.write(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
+    sys.stdout.buffer.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

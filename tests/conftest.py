@@ -45,11 +45,14 @@ def postgres_url() -> str:
         pytest.skip("XLREPORT_TEST_POSTGRES_URL is not set (scripts/test.sh starts a server)")
     import sqlalchemy as sa
 
+    engine = sa.create_engine(url)
     try:
-        with sa.create_engine(url).connect() as conn:
+        with engine.connect() as conn:
             conn.execute(sa.text("SELECT 1"))
     except sa.exc.OperationalError as exc:
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL at {url} is unreachable under CI: {exc}")
         pytest.skip(f"PostgreSQL at {url} is unreachable: {exc}")
+    finally:
+        engine.dispose()  # else the pooled connection is collected open: ResourceWarning
     return url

@@ -59,6 +59,7 @@ __all__ = [
     "XLR_TARGET",
     "XLR_TARGETS",
     "excel_function",
+    "show_message",
 ]
 
 CATEGORY = "xlreport"
@@ -528,3 +529,8 @@ def XLR_ABOUT(field: Any = None) -> Any:
     if field is None:
         return [["item", "value"], *([k, v] for k, v in info.items())]
     return info[to_choice(field, "field", ABOUT_FIELDS, default="version")]
+
+
+def show_message(text: str, title: str) -> None:
+    """A message box in the Excel that ran the macro (RunPython; Windows and macOS)."""
+    xw.Book.caller().app.alert(text, title=title)

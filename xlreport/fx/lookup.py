@@ -141,7 +141,12 @@ def explain_period(series: PairSeries, label: str, start: np.datetime64, end: np
             f"dated {series.days[-1]}, so the period is not complete in this source "
             f"({cover})"
         )
-    if series.days[0] > start:
+    lo = int(np.searchsorted(series.days, start, side="left"))
+    hi = int(np.searchsorted(series.days, end, side="right"))
+    if hi <= lo:
+        before = " (it lies before the first rate)" if lo == 0 else ""
+        return f"no rate for {label}: nothing was published in the period{before} ({cover})"
+    if lo == 0 and int((series.days[0] - start).astype(np.int64)) > series.max_gap_days:
         return f"no rate for {label}: the period starts before the first rate ({cover})"
     return (
         f"no rate for {label}: the source published no rate for more than "

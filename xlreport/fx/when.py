@@ -132,7 +132,8 @@ def parse_when(values: Iterable[Any] | np.ndarray | pd.Series | pd.Index) -> Whe
     bad = np.flatnonzero(np.isnat(arr))
     if len(bad):
         i = int(bad[0])
-        raise _row_error(i, arr[i], len(arr), "is missing: every row needs a date")
+        where = f"row {i + 1}: " if len(arr) > 1 else ""
+        raise FxError(f"{where}NaT is missing: every row needs a date")
     return When("day", arr.astype("datetime64[D]"))
 
 

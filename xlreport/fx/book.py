@@ -354,9 +354,7 @@ class RateBook:
         source: str | None,
         fallback: bool,
     ) -> pd.DataFrame:
-        frm, to = check_code(frm, what="from-currency"), check_code(to, what="to-currency")
-        b = parse_basis(basis)
-        q = self._quotes(frm, to, when, b, source, fallback)
+        frm, to, b, q = self._quote_arrays(frm, to, when, basis, source, fallback)
         n = len(when)
         return pd.DataFrame(
             {
@@ -369,6 +367,20 @@ class RateBook:
                 "source": q.source,
             }
         )
+
+    def _quote_arrays(
+        self,
+        frm: str,
+        to: str,
+        when: When,
+        basis: str | Basis,
+        source: str | None,
+        fallback: bool,
+    ) -> tuple[str, str, Basis, _Quotes]:
+        """The one code path behind every quote, scalar or column."""
+        frm, to = check_code(frm, what="from-currency"), check_code(to, what="to-currency")
+        b = parse_basis(basis)
+        return frm, to, b, self._quotes(frm, to, when, b, source, fallback)
 
     def convert_column(
         self,
@@ -411,8 +423,7 @@ class RateBook:
         """One rate. A ``date`` gives the daily rate (fallback to the last published day);
         a ``month`` or ``year`` the period average for a flow, the period end for a stock
         (``kind``), unless ``basis`` says otherwise. Nothing given: the latest daily rate."""
-        frame = self._one(frm, to, date, month, year, basis, kind, source, fallback)
-        return _quote_from_row(frame.iloc[0])
+        return self._one(frm, to, date, month, year, basis, kind, source, fallback)
 
     def convert(
         self,
@@ -430,8 +441,7 @@ class RateBook:
     ) -> Conversion:
         """Convert one amount; the same rules and code as :meth:`convert_column`."""
         values = _check_amounts([amount])
-        frame = self._one(frm, to, date, month, year, basis, kind, source, fallback)
-        quote = _quote_from_row(frame.iloc[0])
+        quote = self._one(frm, to, date, month, year, basis, kind, source, fallback)
         return Conversion(
             **asdict(quote), amount=float(values[0]), result=float(values[0] * quote.rate)
         )
@@ -447,7 +457,7 @@ class RateBook:
         kind: str,
         source: str | None,
         fallback: bool,
-    ) -> pd.DataFrame:
+    ) -> RateQuote:
         if kind not in ("flow", "stock"):
             raise FxError(f"kind {kind!r} must be 'flow' or 'stock'")
         when = parse_one(date_=day, month=month, year=year)
@@ -462,7 +472,17 @@ class RateBook:
             if b is not Basis.DAILY:
                 raise FxError(f"basis {b.value} needs a month or a year")
             when = self._latest_day(frm, to, source)
-        return self._quote_frame(frm, to, when, b, source, fallback)
+        frm, to, b, q = self._quote_arrays(frm, to, when, b, source, fallback)
+        used = q.used[0]
+        return RateQuote(
+            frm=frm,
+            to=to,
+            rate=float(q.rate[0]),
+            date_used=None if np.isnat(used) else used.astype(object),
+            period=q.period[0],
+            basis=b.value,
+            source=q.source[0],
+        )
 
     def _latest_day(self, frm: str, to: str, source: str | None) -> When:
         name = source if source is not None else self._default
@@ -537,16 +557,3 @@ def _check_amounts(amounts: Any) -> np.ndarray:
         )
         raise FxError(f"{where}amount {v!r} {why}")
     return values
-
-
-def _quote_from_row(row: pd.Series) -> RateQuote:
-    used = row["date_used"]
-    return RateQuote(
-        frm=row["frm"],
-        to=row["to"],
-        rate=float(row["rate"]),
-        date_used=None if pd.isna(used) else pd.Timestamp(used).date(),
-        period=row["period"],
-        basis=row["basis"],
-        source=row["source"],
-    )

@@ -6,6 +6,7 @@ that a million rows cost one vectorised parse.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -137,6 +138,24 @@ def parse_when(values: Iterable[Any] | np.ndarray | pd.Series | pd.Index) -> Whe
     return When("day", arr.astype("datetime64[D]"))
 
 
+def _parse_single(value: date | datetime | str | int, want: str, hint: str) -> When:
+    """One day, month or year from the scalar API, parsed without pandas."""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        if want != "day":
+            raise FxError(f"{want} {value!r} is not a {want}: write {hint}")
+        return When("day", np.array([value], dtype="datetime64[D]"))
+    text = str(value).strip()
+    if isinstance(value, bool) or not re.fullmatch(_PATTERNS[want], text):
+        raise FxError(f"{want} {value!r} is not a {want}: write {hint}")
+    try:
+        parsed = np.datetime64(text, _UNIT[want])
+    except ValueError:
+        raise FxError(f"{want} {value!r} is not a valid {want}: write {hint}") from None
+    return When(want, np.array([parsed]))
+
+
 def parse_one(
     *, date_: date | datetime | str | None, month: str | None, year: int | str | None
 ) -> When | None:
@@ -145,18 +164,9 @@ def parse_one(
     if len(given) > 1:
         raise FxError("give at most one of date, month and year")
     if date_ is not None:
-        when = parse_when([date_])
-        if when.kind != "day":
-            raise FxError(f"date {date_!r} is not a day: write YYYY-MM-DD")
-        return when
+        return _parse_single(date_, "day", "YYYY-MM-DD")
     if month is not None:
-        when = parse_when([str(month)])
-        if when.kind != "month":
-            raise FxError(f"month {month!r} is not a month: write YYYY-MM")
-        return when
+        return _parse_single(month, "month", "YYYY-MM")
     if year is not None:
-        when = parse_when([str(year)])
-        if when.kind != "year":
-            raise FxError(f"year {year!r} is not a year: write YYYY")
-        return when
+        return _parse_single(year, "year", "YYYY")
     return None

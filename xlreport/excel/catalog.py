@@ -82,7 +82,7 @@ def spec_for(
 
 def list_functions(module: ModuleType) -> list[FunctionSpec]:
     """The specs of a module's custom functions, in the order they are defined."""
-    found = [getattr(obj, SPEC_ATTRIBUTE) for obj in vars(module).values()]
+    found = [getattr(obj, SPEC_ATTRIBUTE, None) for obj in vars(module).values()]
     specs = [s for s in found if isinstance(s, FunctionSpec)]
     order = {name: i for i, name in enumerate(vars(module))}
     return sorted(specs, key=lambda s: order.get(s.name, 0))

@@ -1,9 +1,162 @@
-"""CLI commands: data (placeholder until its issue lands; registers nothing yet)."""
+"""CLI commands: ``xlreport data template|validate|import|export``.
+
+The library does the work (:mod:`xlreport.io`); these commands open the store, call it
+and print a short summary. Problems arrive as :class:`~xlreport.errors.ValidationFailed`,
+which the app prints (every problem with its location) with exit code 1.
+"""
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import sqlalchemy as sa
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from xlreport.data import load_embedded_dataset
+from xlreport.errors import DataError
+from xlreport.io import import_file, validate_file, write_data_template
+from xlreport.io.importer import count_records
+from xlreport.io.writer import write_dataset
+from xlreport.settings import get_settings
+from xlreport.store import Store
+
+__all__ = ["data_app", "register"]
+
+data_app = typer.Typer(
+    name="data",
+    help="Plan data files: the data-entry template, validation, import and export.",
+    no_args_is_help=True,
+)
+
+FileArg = Annotated[
+    Path,
+    typer.Argument(help="An .xlsx data workbook, or a folder of CSV files.", show_default=False),
+]
+
+
+def _console() -> Console:
+    return Console(soft_wrap=False, width=120)
+
+
+def _existing_store() -> Store | None:
+    """The configured store if it already holds xlreport data; None otherwise.
+
+    Never creates anything: ``validate`` must not write, not even an empty SQLite file.
+    """
+    url = get_settings().resolved_database_url
+    parsed = sa.make_url(url)
+    is_file_db = parsed.get_backend_name() == "sqlite" and parsed.database not in (
+        None,
+        "",
+        ":memory:",
+    )
+    if is_file_db and not Path(str(parsed.database)).expanduser().is_file():
+        return None
+    store = Store.open(url)
+    if store.schema_version() is None:
+        store.close()
+        return None
+    return store
+
+
+def _counts_text(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {kind}" for kind, n in counts.items())
+
+
+def template_cmd(
+    path: Annotated[Path, typer.Argument(help="Where to write the workbook (.xlsx).")],
+) -> None:
+    """Write the empty data-entry workbook (README, sheets, drop-downs, header notes)."""
+    written = write_data_template(path)
+    typer.echo(f"Wrote the data-entry workbook {written}")
+
+
+def validate_cmd(path: FileArg) -> None:
+    """Check a data file and list every problem with its cell; writes nothing.
+
+    References are checked against the database too when it already holds data.
+    """
+    store = _existing_store()
+    try:
+        ds = validate_file(path, store=store)
+        against = f"the database {store.location}" if store is not None else "this file only"
+    finally:
+        if store is not None:
+            store.close()
+    typer.echo(
+        f"{path.name}: no problems ({_counts_text(count_records(ds))}); "
+        f"references checked against {against}."
+    )
+
+
+def import_cmd(path: FileArg) -> None:
+    """Validate a data file completely, then store it in one transaction (upsert by id).
+
+    On any problem nothing is written and every problem is listed. Importing the same
+    file again changes nothing.
+    """
+    with Store.open() as store:
+        report = import_file(path, store)
+    table = Table(title=f"Imported {path.name} into {store.location}")
+    for col in ("records", "read", "inserted", "updated", "unchanged"):
+        table.add_column(col, justify="left" if col == "records" else "right")
+    for kind, n in report.read.items():
+        c = report.summary.counts.get(kind)
+        table.add_row(
+            kind,
+            str(n),
+            str(c.inserted if c else 0),
+            str(c.updated if c else 0),
+            str(c.unchanged if c else 0),
+        )
+    _console().print(table)
+    typer.echo(f"{report.summary.describe()} (data revision {report.summary.revision}).")
+
+
+def export_cmd(
+    path: Annotated[
+        Path,
+        typer.Argument(help="An .xlsx file, or a folder (no suffix) for CSV files."),
+    ],
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Only observations published by this date (YYYY-MM-DD)."),
+    ] = None,
+    embedded: Annotated[
+        bool,
+        typer.Option("--embedded", help="Export the dataset shipped with xlreport, not the store."),
+    ] = False,
+) -> None:
+    """Export plan data in the layout of the data workbook (importable again as is)."""
+    cutoff = _parse_date(as_of)
+    if embedded:
+        if cutoff is not None:
+            raise DataError("--as-of applies to the store; leave it out with --embedded")
+        ds = load_embedded_dataset()
+    else:
+        with Store.open() as store:
+            ds = store.load_dataset(cutoff)
+    written = write_dataset(ds, path)
+    typer.echo(f"Wrote {written} ({_counts_text(count_records(ds))}).")
+
+
+def _parse_date(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise DataError(f"--as-of {text!r} is not a date: write YYYY-MM-DD") from None
 
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the app."""
+    """Add the ``data`` group to the app."""
+    data_app.command("template")(template_cmd)
+    data_app.command("validate")(validate_cmd)
+    data_app.command("import")(import_cmd)
+    data_app.command("export")(export_cmd)
+    app.add_typer(data_app, name="data")

@@ -37,7 +37,7 @@ class CellProblem(Exception):
 Converter = Callable[[Any], Any]
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_INTEGER = re.compile(r"^[-+]?\d+$")
+_INTEGER = re.compile(r"^[-+]?\d+(?:\.0*)?$")  # "2021" or "2021.0" (written by some tools)
 _TRUE = frozenset({"true", "1"})
 _FALSE = frozenset({"false", "0"})
 _CSV_RISKY = ("=", "+", "-", "@", "\t", "\r", "'")
@@ -149,7 +149,7 @@ def _integer(value: Any) -> Any:
         if not text:
             return EMPTY
         if _INTEGER.match(text):
-            return int(text)
+            return int(float(text)) if "." in text else int(text)
         raise CellProblem(f"{value!r} is not a whole number")
     raise CellProblem(f"{_describe(value)} is not a whole number")
 

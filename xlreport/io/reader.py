@@ -273,13 +273,13 @@ def _check_ids_and_references(
     if "targets" in checked:
         for rec in checked["targets"].parsed.records:
             if isinstance(rec.get("id"), str) and isinstance(rec.get("indicator"), str):
-                indicator_of[rec["id"]] = rec["indicator"]
+                indicator_of.setdefault(rec["id"], rec["indicator"])
     refs = {
         "plans": [("source_id", "sources")],
         "targets": [("plan_id", "plans"), ("source_id", "sources")],
         "observations": [("source_id", "sources"), ("target_id", "targets")],
     }
-    where = "in this file nor in the database" if known is not None else "in this file"
+    where = "neither in this file nor in the database" if known is not None else "not in this file"
     for kind, fields in refs.items():
         c = checked.get(kind)
         if c is None:
@@ -288,14 +288,14 @@ def _check_ids_and_references(
             r = c.parsed.row_of[i]
             for field, target_kind in fields:
                 ref = rec.get(field)
-                if not isinstance(ref, str) or field not in c.index:
-                    continue
+                if not isinstance(ref, str) or field not in c.index or target_kind not in ids:
+                    continue  # nothing to check, or the referenced sheet is itself missing
                 if ref not in ids.get(target_kind, set()) and ref not in stored[target_kind]:
                     problems.append(
                         Problem(
                             c.raw.cell(r, c.index[field], field),
-                            f"{field} {ref!r} is not a known {target_kind[:-1]} id (neither "
-                            f"{where}): add it to the {_place_of(target_kind, c.raw)}",
+                            f"{field} {ref!r} is not a known {target_kind[:-1]} id ({where}): "
+                            f"add it to the {_place_of(target_kind, c.raw)}",
                         )
                     )
             if kind == "observations":

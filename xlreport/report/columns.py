@@ -63,10 +63,7 @@ _SHARE = (
     f'IF({_T}<>0,{_A}/{_T},""),'
     f'IF(OR({_B}="",{_T}={_B}),"",({_A}-{_B})/({_T}-{_B}))))'
 )
-_ELAPSED = (
-    f'IF(OR({_t}="",{_t0}="",{_t1}=""),"",'
-    f'IF({_t1}>{_t0},({_t}-{_t0})/({_t1}-{_t0}),""))'
-)
+_ELAPSED = f'IF(OR({_t}="",{_t0}="",{_t1}=""),"",IF({_t1}>{_t0},({_t}-{_t0})/({_t1}-{_t0}),""))'
 _REQUIRED = (
     f'IF(OR({_T}="",{_B}="",{_t0}=""),"",'
     f'IF(AND({_T}>0,{_B}>0,{_t1}>{_t0}),({_T}/{_B})^(1/({_t1}-{_t0}))-1,""))'
@@ -80,18 +77,18 @@ _TARGET_REPORT = 'IF(OR({target_value}="",{target_rate}=""),"",{target_value}*{t
 
 _ALL: tuple[ColumnDef, ...] = (
     _c("target_id", "Target id", CellType.TEXT, 30),
-    _c("name", "Target", CellType.WRAP, 40),
+    _c("name", "Target", CellType.WRAP, 36),
     _c("kind", "Kind", CellType.TEXT, 10),
     _c("comparator", "Comparator", CellType.TEXT, 10),
     _c("unit", "Unit", CellType.TEXT, 9),
     _c("target_text", "Target as stated", CellType.TEXT, 18),
-    _c("target_value", "Target", CellType.VALUE, 11),
+    _c("target_value", "Target value", CellType.VALUE, 11),
     _c("deadline", "Deadline", CellType.TEXT, 10),
     _c("baseline_value", "Baseline", CellType.VALUE, 11),
     _c("baseline_period", "Baseline period", CellType.TEXT, 9),
     _c("latest_value", "Latest actual", CellType.VALUE, 11),
     _c("latest_period", "Period", CellType.TEXT, 10),
-    _c("latest_source_id", "Source", CellType.TEXT, 24),
+    _c("latest_source_id", "Source", CellType.WRAP, 20),
     _c("latest_published", "Published", CellType.DATE, 11),
     _c("assessed_value", "Actual assessed", CellType.VALUE, 11),
     _c("assessed_period", "Assessed period", CellType.TEXT, 9),
@@ -106,9 +103,14 @@ _ALL: tuple[ColumnDef, ...] = (
     _c("anticipated_value", "Anticipated at deadline", CellType.VALUE, 11),
     _c("status", "Status", CellType.STATUS, 15),
     _c("method", "Method", CellType.TEXT, 16),
-    _c("explanation", "Explanation", CellType.WRAP, 60),
-    _c("latest_value_report", "Latest actual ({currency})", CellType.MONEY_REPORT, 12,
-       _LATEST_REPORT),
+    _c("explanation", "Explanation", CellType.WRAP, 48),
+    _c(
+        "latest_value_report",
+        "Latest actual ({currency})",
+        CellType.MONEY_REPORT,
+        12,
+        _LATEST_REPORT,
+    ),
     _c("rate", "Rate (latest)", CellType.RATE, 9),
     _c("rate_note", "Rate basis", CellType.TEXT, 18),
     _c("target_value_report", "Target ({currency})", CellType.MONEY_REPORT, 12, _TARGET_REPORT),

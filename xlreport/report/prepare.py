@@ -110,6 +110,7 @@ def _convert_targets(
     rate = np.full(n, np.nan)
     latest_report = np.full(n, np.nan)
     target_report = np.full(n, np.nan)
+    target_rate = np.full(n, np.nan)
     note = np.full(n, "", dtype=object)
     used: list[dict[str, Any]] = []
     units = frame["unit"].to_numpy(dtype=object)
@@ -119,17 +120,26 @@ def _convert_targets(
     report_quotes: dict[str, dict[str, Any]] = {}
     for unit in sorted({u for u, m in zip(units, is_money, strict=True) if m}):
         if unit == currency:
-            quote = {"frm": unit, "to": currency, "rate": 1.0, "date_used": None,
-                     "period": report_month, "basis": "same currency", "source": "none"}
+            quote = {
+                "frm": unit,
+                "to": currency,
+                "rate": 1.0,
+                "date_used": None,
+                "period": report_month,
+                "basis": "same currency",
+                "source": "none",
+            }
         else:
-            quote = book.rate(unit, currency, month=report_month, basis="month-average",
-                              source=source).as_dict()
+            quote = book.rate(
+                unit, currency, month=report_month, basis="month-average", source=source
+            ).as_dict()
             quote["frm"] = quote.pop("from")
         report_quotes[unit] = quote
         used.append({**quote, "used_for": f"targets in {unit}"})
         rows = np.flatnonzero(units == unit)
         amounts = frame["target_value"].to_numpy(dtype=float)[rows]
         target_report[rows] = amounts * quote["rate"]
+        target_rate[rows] = quote["rate"]
         # latest actuals, grouped by the rate that converts them
         latest = frame["latest_value"].to_numpy(dtype=float)[rows]
         periods = frame["latest_period"].to_numpy(dtype=object)[rows]
@@ -142,13 +152,22 @@ def _convert_targets(
             if unit == currency:
                 conv = pd.DataFrame({"rate": np.ones(len(idx)), "result": latest[members]})
             else:
-                conv = book.convert_column(latest[members], unit, currency, [label] * len(idx),
-                                           basis=basis, source=source)
+                conv = book.convert_column(
+                    latest[members], unit, currency, [label] * len(idx), basis=basis, source=source
+                )
                 first = conv.iloc[0]
-                used.append({"frm": unit, "to": currency, "rate": float(first["rate"]),
-                             "date_used": None, "period": label, "basis": basis,
-                             "source": first["source"],
-                             "used_for": f"latest actuals for {label} ({len(idx)})"})
+                used.append(
+                    {
+                        "frm": unit,
+                        "to": currency,
+                        "rate": float(first["rate"]),
+                        "date_used": None,
+                        "period": label,
+                        "basis": basis,
+                        "source": first["source"],
+                        "used_for": f"latest actuals for {label} ({len(idx)})",
+                    }
+                )
             rate[idx] = conv["rate"].to_numpy(dtype=float)
             latest_report[idx] = conv["result"].to_numpy(dtype=float)
             note[idx] = f"{label} {basis}"
@@ -157,12 +176,24 @@ def _convert_targets(
     out["rate_note"] = note
     out["latest_value_report"] = latest_report
     out["target_value_report"] = target_report
+    out["target_rate"] = target_rate
     report_rate = report_quotes.get("CNY") or next(iter(report_quotes.values()), None)
     if report_rate is None:  # no amounts at all: still show the reference rate
-        report_rate = book.rate("CNY", currency, month=report_month, basis="month-average",
-                                source=source).as_dict() if currency != "CNY" else {
-            "from": "CNY", "to": "CNY", "rate": 1.0, "date_used": None,
-            "period": report_month, "basis": "same currency", "source": "none"}
+        report_rate = (
+            book.rate(
+                "CNY", currency, month=report_month, basis="month-average", source=source
+            ).as_dict()
+            if currency != "CNY"
+            else {
+                "from": "CNY",
+                "to": "CNY",
+                "rate": 1.0,
+                "date_used": None,
+                "period": report_month,
+                "basis": "same currency",
+                "source": "none",
+            }
+        )
         report_rate["frm"] = report_rate.pop("from")
         used.append({**report_rate, "used_for": "reference (no amounts)"})
     return out, report_rate, used
@@ -172,8 +203,21 @@ def _changes(obs: pd.DataFrame, start: date, end: date, targets: pd.DataFrame) -
     """Observations published in [start, end]: new, or revised (an older vintage existed)."""
     published = obs["published"]
     inside = (published >= pd.Timestamp(start)) & (published <= pd.Timestamp(end))
-    cols = ["change", "id", "indicator", "target_id", "period", "value", "previous_value",
-            "unit", "qualifier", "derived", "source_id", "published", "note"]
+    cols = [
+        "change",
+        "id",
+        "indicator",
+        "target_id",
+        "period",
+        "value",
+        "previous_value",
+        "unit",
+        "qualifier",
+        "derived",
+        "source_id",
+        "published",
+        "note",
+    ]
     month_obs = obs[inside]
     if month_obs.empty:
         return pd.DataFrame(columns=cols)
@@ -255,8 +299,16 @@ def prepare_report(
     before = compute_progress(tg, obs, previous_as_of, tolerance=tolerance)
 
     fields = tg.set_index("id")[
-        ["indicator", "low", "high", "baseline_value", "baseline_period", "note",
-         "deadline_time", "source_id"]
+        [
+            "indicator",
+            "low",
+            "high",
+            "baseline_value",
+            "baseline_period",
+            "note",
+            "deadline_time",
+            "source_id",
+        ]
     ]
     frame = progress.join(fields, how="left")
     frame["target_text"] = [_target_text(r) for r in frame.reset_index().to_dict("records")]

@@ -30,7 +30,16 @@ __all__ = [
 #: The templates shipped with xlreport (the repository's ``templates/`` folder).
 BUILTIN_TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
 
-SHEET_KINDS = ("cover", "summary", "plans", "charts", "currency", "changes", "sources")
+SHEET_KINDS = (
+    "cover",
+    "summary",
+    "plans",
+    "charts",
+    "currency",
+    "changes",
+    "sources",
+    "observations",
+)
 
 Colour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]
 _SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
@@ -50,7 +59,9 @@ class ReportInfo(_Strict):
 
 
 class SheetSpec(_Strict):
-    kind: Literal["cover", "summary", "plans", "charts", "currency", "changes", "sources"]
+    kind: Literal[
+        "cover", "summary", "plans", "charts", "currency", "changes", "sources", "observations"
+    ]
     title: str = Field(default="", max_length=31)
 
     @field_validator("title")
@@ -187,8 +198,13 @@ def _check_files(raw: dict[str, Any], folder: Path) -> list[Problem]:
         return []
     path = folder / logo
     if not path.is_file():
-        return [Problem("theme.logo", f"file {path} does not exist; give a PNG or JPEG path "
-                        "relative to the template, or \"\" for no logo")]
+        return [
+            Problem(
+                "theme.logo",
+                f"file {path} does not exist; give a PNG or JPEG path "
+                'relative to the template, or "" for no logo',
+            )
+        ]
     if path.suffix.lower() not in (".png", ".jpg", ".jpeg"):
         return [Problem("theme.logo", f"{path.name} is not a .png or .jpg image")]
     return []

@@ -1,0 +1,113 @@
+"""The one function that writes a monthly report; the CLI, the Excel button and the
+scheduler all call :func:`write_monthly_report`."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from xlreport.errors import OutputError
+from xlreport.fsio import remove_stale_temporaries, write_atomically
+from xlreport.fx import RateBook
+from xlreport.report.prepare import month_bounds, prepare_report
+from xlreport.report.render import render_report
+from xlreport.report.template import load_template
+from xlreport.settings import get_settings
+from xlreport.store import Store
+
+__all__ = ["ReportResult", "last_complete_month", "write_monthly_report"]
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    path: Path
+    pdf_path: Path | None
+    month: str
+    as_of: date
+
+
+def last_complete_month(today: date) -> str:
+    """The month before ``today``'s month: ``2024-06-03`` -> ``"2024-05"``."""
+    last = today.replace(day=1) - timedelta(days=1)
+    return f"{last:%Y-%m}"
+
+
+def _prepare_folder(out_dir: Path) -> Path:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot create the output folder {out_dir}: {exc.strerror or exc}; "
+            "choose another folder with --out"
+        ) from None
+    if not out_dir.is_dir():
+        raise OutputError(f"cannot write to {out_dir}: it is not a folder; choose another")
+    return out_dir
+
+
+def write_monthly_report(
+    *,
+    month: str | None = None,
+    as_of: date | None = None,
+    template: str | Path | None = None,
+    currency: str = "USD",
+    out_dir: Path | None = None,
+    pdf: bool = False,
+    store: Store | None = None,
+    plans: list[str] | None = None,
+    book: RateBook | None = None,
+    generated_at: datetime | None = None,
+) -> ReportResult:
+    """Write ``<out_dir>/<template name>-<month>.xlsx`` (and the PDF when ``pdf``).
+
+    ``month`` defaults to the month of ``as_of``, or without either to the last complete
+    month of today; ``as_of`` defaults to the month's last day. ``template`` is a name or a
+    path (default: settings); ``out_dir`` defaults to ``settings.output_dir``. The store
+    must be initialised (``xlreport init``). Files are replaced atomically.
+    """
+    settings = get_settings()
+    if month is None:
+        month = f"{as_of:%Y-%m}" if as_of is not None else last_complete_month(date.today())
+    _start, end = month_bounds(month)
+    as_of = as_of or end
+    tpl = load_template(template)
+    folder = _prepare_folder(Path(out_dir) if out_dir is not None else settings.output_dir)
+    remove_stale_temporaries(folder)
+    own_store = store is None
+    db = Store.open() if store is None else store
+    try:
+        ds = db.load_dataset(as_of)
+        vintage = db.data_vintage(as_of)
+    finally:
+        if own_store:
+            db.close()
+    data = prepare_report(
+        ds,
+        month=month,
+        as_of=as_of,
+        currency=currency.strip().upper(),
+        book=book or RateBook.default(),
+        generated_at=generated_at or datetime.now(UTC),
+        data_vintage=vintage,
+        tolerance=settings.about_tolerance,
+        plans=plans,
+        max_series=tpl.charts.max_line_charts,
+    )
+    dest = folder / f"{tpl.report.name}-{month}.xlsx"
+    write_atomically(dest, lambda tmp: render_report(data, tpl, tmp))
+    pdf_path = _write_pdf(dest) if pdf else None
+    return ReportResult(path=dest, pdf_path=pdf_path, month=month, as_of=as_of)
+
+
+def _write_pdf(xlsx: Path) -> Path:
+    from xlreport.report.libreoffice import LibreOffice
+
+    office = LibreOffice(get_settings().data_dir / "libreoffice-profile")
+    dest = xlsx.with_suffix(".pdf")
+    with tempfile.TemporaryDirectory(prefix=".xlreport-pdf-", dir=xlsx.parent) as tmp:
+        made = office.convert(xlsx, "pdf", Path(tmp))
+        write_atomically(dest, lambda out: shutil.copyfile(made, out))
+    return dest

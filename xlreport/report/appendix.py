@@ -1,0 +1,321 @@
+"""The report's reference sheets: changes, currency, sources and the observations in force."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from xlsxwriter.worksheet import Worksheet
+
+from xlreport.report.formats import unit_style
+from xlreport.report.tables import (
+    TableColumn,
+    is_missing,
+    quote_sheet,
+    set_print,
+    table_name,
+    write_table,
+)
+
+if TYPE_CHECKING:
+    from xlreport.report.render import RenderContext
+
+__all__ = [
+    "OBSERVATION_COLUMNS",
+    "write_changes_sheet",
+    "write_currency_sheet",
+    "write_observations_sheet",
+    "write_sources_sheet",
+]
+
+
+def _unit_style(row: dict[str, Any]) -> str:
+    return unit_style(row.get("unit"))
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    if frame is None or frame.empty:
+        return []
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def _title(ctx: RenderContext, ws: Worksheet, title: str, subtitle: str) -> None:
+    ws.write_string(0, 0, title, ctx.fmts.get("title"))
+    ws.write_string(1, 0, subtitle, ctx.fmts.get("subtitle"))
+    ws.set_row(0, 28)
+
+
+def _section(ctx: RenderContext, ws: Worksheet, row: int, text: str) -> None:
+    ws.write_string(row, 0, text, ctx.fmts.get("section"))
+
+
+def write_changes_sheet(ctx: RenderContext, ws: Worksheet) -> None:
+    d = ctx.data
+    _title(
+        ctx,
+        ws,
+        f"Changes in {d.month}",
+        f"Figures published from {d.month}-01 to {min(d.as_of, _month_end(d)).isoformat()} "
+        f"and statuses changed since {d.previous_as_of.isoformat()}",
+    )
+    _section(ctx, ws, 3, "Figures published in the month")
+    obs_cols = [
+        TableColumn("Change", "change", "text", 10),
+        TableColumn("Indicator", "indicator", "text", 34),
+        TableColumn("Target", "target_id", "text", 34),
+        TableColumn("Period", "period", "text", 11),
+        TableColumn("Value", "value", _unit_style, 13),
+        TableColumn("Previous value", "previous_value", _unit_style, 13),
+        TableColumn("Unit", "unit", "text", 10),
+        TableColumn("Qualifier", "qualifier", "text", 12),
+        TableColumn("Source", "source_id", "text", 30),
+        TableColumn("Published", "published", "date", 11),
+        TableColumn("Note", "note", "wrap", 50),
+    ]
+    used = ctx.used_names
+    nxt = write_table(
+        ws,
+        ctx.fmts,
+        ctx.template,
+        top=4,
+        columns=obs_cols,
+        rows=_records(d.published_in_month),
+        name=table_name("published", used),
+        empty_text=f"No figures were published in {d.month}.",
+    )
+    _section(ctx, ws, nxt, "Status changes")
+    status_cols = [
+        TableColumn("Target", "target_id", "text", 34),
+        TableColumn("Plan", "plan_id", "text", 34),
+        TableColumn("Name", "name", "wrap", 40),
+        TableColumn(f"Status on {d.previous_as_of.isoformat()}", "previous_status", "text", 14),
+        TableColumn(f"Status on {d.as_of.isoformat()}", "status", "text", 14),
+        TableColumn("Share achieved before", "previous_share", "percent", 13),
+        TableColumn("Share achieved now", "share_achieved", "percent", 13),
+    ]
+    write_table(
+        ws,
+        ctx.fmts,
+        ctx.template,
+        top=nxt + 1,
+        columns=status_cols,
+        rows=_records(d.status_changes),
+        name=table_name("status_changes", used),
+        empty_text="No status changed.",
+    )
+    ws.freeze_panes(2, 0)
+    set_print(ws, ctx.template, as_of=d.as_of, repeat_row=None)
+
+
+def _month_end(d: Any) -> Any:
+    from xlreport.report.prepare import month_bounds
+
+    return month_bounds(d.month)[1]
+
+
+def write_currency_sheet(ctx: RenderContext, ws: Worksheet) -> None:
+    d, fmts = ctx.data, ctx.fmts
+    rate = d.report_rate
+    _title(
+        ctx,
+        ws,
+        "Currency",
+        f"Report currency {d.currency}; rate source {d.rate_source}. Flows convert at their "
+        "period's average rate, targets at the report month's average rate.",
+    )
+    ws.write_string(3, 0, "Report rate", fmts.get("label"))
+    ws.write_number(3, 1, float(rate["rate"]), fmts.get("kv_rate"))
+    ws.write_string(
+        3,
+        2,
+        f"{rate['to']} per {rate['frm']}, {rate['basis']} {rate['period']}, {rate['source']}"
+        " (defined name ReportRate: edit it and the targets in "
+        f"{d.currency} follow)",
+        fmts.get("text"),
+    )
+    ctx.wb.define_name(ctx.report_rate_name, f"={quote_sheet(ws.name)}!$B$4")
+    _section(ctx, ws, 5, "Rates used")
+    rate_cols = [
+        TableColumn("From", "frm", "text", 12),
+        TableColumn("To", "to", "text", 12),
+        TableColumn("Basis", "basis", "text", 30),
+        TableColumn("Period", "period", "text", 36),
+        TableColumn("Rate", "rate", "rate", 12),
+        TableColumn("Date used", "date_used", "date", 12),
+        TableColumn("Source", "source", "text", 12),
+        TableColumn("Used for", "used_for", "text", 34),
+    ]
+    used = ctx.used_names
+    nxt = write_table(
+        ws,
+        fmts,
+        ctx.template,
+        top=6,
+        columns=rate_cols,
+        rows=_records(d.rates_used),
+        name=table_name("rates_used", used),
+        empty_text="No amounts needed converting.",
+    )
+    _section(ctx, ws, nxt, "Audit of the documents' own conversions")
+    audit_cols = [
+        TableColumn("Source", "source_id", "text", 12),
+        TableColumn("Target", "target_id", "text", 12),
+        TableColumn("Amount", "amount", "money", 30),
+        TableColumn("Currency", "currency", "text", 36),
+        TableColumn("Printed USD", "published_usd", "money", 12),
+        TableColumn("Implied rate", "implied_rate", "rate", 12),
+        TableColumn("Reference rate", "reference_rate", "rate", 12),
+        TableColumn("Reference date", "reference_date", "text", 34),
+        TableColumn("Basis", "reference_basis", "text", 14),
+        TableColumn("Deviation", "deviation", "percent", 11),
+        TableColumn("Note", "note", "wrap", 50),
+    ]
+    audit = d.audit.copy() if d.audit is not None else pd.DataFrame()
+    if "reference_date" in audit:
+        audit["reference_date"] = [
+            None if is_missing(v) else (v.isoformat() if hasattr(v, "isoformat") else str(v))
+            for v in audit["reference_date"]
+        ]
+    write_table(
+        ws,
+        fmts,
+        ctx.template,
+        top=nxt + 1,
+        columns=audit_cols,
+        rows=_records(audit),
+        name=table_name("conversion_audit", used),
+        empty_text="No document prints its own conversion.",
+    )
+    # the two tables share columns: widths that suit both
+    for c, width in enumerate((32, 40, 14, 10, 14, 12, 12, 16, 14, 11, 50)):
+        ws.set_column(c, c, width)
+    set_print(ws, ctx.template, as_of=d.as_of, repeat_row=None)
+
+
+def write_sources_sheet(ctx: RenderContext, ws: Worksheet) -> None:
+    d, fmts = ctx.data, ctx.fmts
+    _title(ctx, ws, "Sources and methods", "Every document the report's figures come from.")
+    src = d.sources.copy()
+    if len(src):
+        src["date_text"] = [
+            _date_text(r) for r in src[["published", "published_precision"]].to_dict("records")
+        ]
+    cols = [
+        TableColumn("Id", "id", "text", 30),
+        TableColumn("Title", "title", "wrap", 50),
+        TableColumn("Publisher", "publisher", "wrap", 30),
+        TableColumn("Published", "date_text", "text", 12),
+        TableColumn("Precision", "published_precision", "text", 10),
+        TableColumn("Certainty", "published_certainty", "text", 10),
+        TableColumn("How the date was determined", "published_basis", "wrap", 36),
+        TableColumn("Figures attributed to", "attributed_to", "wrap", 30),
+        TableColumn("Stored copy", "file", "text", 24),
+        TableColumn("URL", "url", "text", 24),
+        TableColumn("Note", "note", "wrap", 50),
+    ]
+    nxt = write_table(
+        ws,
+        fmts,
+        ctx.template,
+        top=3,
+        columns=cols,
+        rows=_records(src),
+        name=table_name("sources", ctx.used_names),
+        empty_text="No sources.",
+    )
+    _section(ctx, ws, nxt, "Method notes")
+    for i, note in enumerate(ctx.template.report.method_notes):
+        ws.write_string(nxt + 1 + i, 0, f"{i + 1}.", fmts.get("text"))
+        ws.merge_range(nxt + 1 + i, 1, nxt + 1 + i, 6, note, fmts.get("wrap"))
+        ws.set_row(nxt + 1 + i, 30)
+    ws.freeze_panes(4, 1)
+    set_print(ws, ctx.template, as_of=d.as_of, repeat_row=3)
+
+
+def _date_text(row: dict[str, Any]) -> str:
+    value, precision = row["published"], row["published_precision"]
+    if is_missing(value) or value is None:
+        return "unknown"
+    precision = getattr(precision, "value", precision)
+    if precision == "year":
+        return f"{value:%Y}"
+    if precision == "month":
+        return f"{value:%Y-%m}"
+    return f"{value:%Y-%m-%d}"
+
+
+OBSERVATION_COLUMNS = (
+    TableColumn("Indicator", "indicator", "text", 34),
+    TableColumn("Target", "target_id", "text", 34),
+    TableColumn("Period", "period", "text", 11),
+    TableColumn("Value", "value", _unit_style, 13),
+    TableColumn("Unit", "unit", "text", 10),
+    TableColumn("Qualifier", "qualifier", "text", 12),
+    TableColumn("Source", "source_id", "text", 30),
+    TableColumn("Published", "published", "date", 11),
+)
+
+
+def write_observations_sheet(ctx: RenderContext, ws: Worksheet) -> None:
+    """Every observation in force as of the report date, as a filterable table."""
+    d, fmts = ctx.data, ctx.fmts
+    _title(
+        ctx,
+        ws,
+        "Observations in force",
+        f"One per indicator and period, as published by {d.as_of.isoformat()} "
+        "(a revision replaces the older vintage)",
+    )
+    obs = d.observations
+    top = 3
+    header = fmts.get("header")
+    styles = [c.style for c in OBSERVATION_COLUMNS]
+    for c, col in enumerate(OBSERVATION_COLUMNS):
+        ws.set_column(c, c, col.width)
+    n = len(obs)
+    if n == 0:
+        for c, col in enumerate(OBSERVATION_COLUMNS):
+            ws.write_string(top, c, col.header, header)
+        ws.write_string(top + 1, 0, "No observations.", fmts.get("muted"))
+        return
+    # column-wise extraction: one pass per column, no per-row dicts
+    columns = []
+    for col in OBSERVATION_COLUMNS:
+        values = obs[col.key].to_numpy(dtype=object)
+        columns.append(values)
+    units = obs["unit"].to_numpy(dtype=object)
+    unit_fmt = {u: fmts.for_unit(u) for u in pd.unique(units)}
+    fixed = [None if callable(s) else fmts.get(s) for s in styles]
+    published = pd.to_datetime(obs["published"]).dt.to_pydatetime()
+    text_cols = {
+        i for i, c in enumerate(OBSERVATION_COLUMNS) if c.key not in ("value", "published")
+    }
+    write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
+    for i in range(n):
+        r = top + 1 + i
+        for c in text_cols:
+            v = columns[c][i]
+            if v is None or (isinstance(v, float) and v != v):
+                write_blank(r, c, None, fixed[c])
+            else:
+                write_string(r, c, str(v), fixed[c])
+        v = columns[3][i]
+        if v is None or v != v:
+            write_blank(r, 3, None, unit_fmt[units[i]])
+        else:
+            write_number(r, 3, v, unit_fmt[units[i]])
+        ws.write_datetime(r, 7, published[i], fixed[7])
+    ws.add_table(
+        top,
+        0,
+        top + n,
+        len(OBSERVATION_COLUMNS) - 1,
+        {
+            "name": table_name("observations", ctx.used_names),
+            "style": ctx.template.theme.table_style,
+            "autofilter": True,
+            "columns": [{"header": c.header, "header_format": header} for c in OBSERVATION_COLUMNS],
+        },
+    )
+    ws.freeze_panes(top + 1, 0)
+    set_print(ws, ctx.template, as_of=d.as_of, repeat_row=top)

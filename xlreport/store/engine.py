@@ -31,7 +31,7 @@ def sqlite_path(url: URL) -> Path | None:
     """The file of an SQLite URL; None for other backends and in-memory databases."""
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return None
-    return Path(url.database).expanduser()  # type: ignore[arg-type]
+    return Path(url.database).expanduser()
 
 
 def _parse(text: str) -> URL:

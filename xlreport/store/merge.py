@@ -228,7 +228,7 @@ def _execute_many(
                 values[i] = proc(values[i])
             converted.append(tuple(values))
         rows = converted
-    conn.exec_driver_sql(sql, rows)  # type: ignore[arg-type]
+    conn.exec_driver_sql(sql, rows)
 
 
 def merge_dataset(conn: Connection, ds: Dataset) -> dict[str, KindCounts]:

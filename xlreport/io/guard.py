@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import pickle
 import signal
 import subprocess
@@ -172,6 +173,7 @@ def _run_child(request: dict[str, Any], limits: ReadLimits, path: Path) -> dict[
             capture_output=True,
             timeout=limits.timeout_s,
             check=False,
+            env={**os.environ, "RUST_BACKTRACE": "0"},  # one line from a Rust abort
         )
     except subprocess.TimeoutExpired:
         raise _refuse(
@@ -188,7 +190,9 @@ def _run_child(request: dict[str, Any], limits: ReadLimits, path: Path) -> dict[
             what = f"the reader was stopped by {sig}"
         else:
             what = f"the reader failed with exit code {done.returncode}"
-        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        # a Rust abort says why on its first line; a Python traceback on its last
+        detail = lines[:1] if done.returncode < 0 else lines[-1:]
         raise _refuse(
             path,
             f"{what}, most likely because reading it needs more than the "

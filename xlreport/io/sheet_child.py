@@ -101,7 +101,7 @@ def scan_sheet(
         while True:
             chunk = fh.read(_CHUNK)
             buffer += chunk
-            if not head_checked and (len(buffer) >= 4096 or not chunk):
+            if not head_checked:  # the first read (4 MB) holds the head of any sheet
                 head_checked = True
                 m = _DIMENSION.search(buffer, 0, 65536)
                 if m is not None:

@@ -128,7 +128,7 @@ def write_currency_sheet(ctx: RenderContext, ws: Worksheet) -> None:
     ws.write_string(
         3,
         2,
-        f"{rate['to']} per {rate['frm']}, {rate['basis']} {rate['period']}, {rate['source']}"
+        f"{rate['to']} per {rate['frm']}, {rate['basis']} {_when(rate)}, {rate['source']}"
         " (defined name ReportRate: edit it and the targets in "
         f"{d.currency} follow)",
         fmts.get("text"),
@@ -190,6 +190,11 @@ def write_currency_sheet(ctx: RenderContext, ws: Worksheet) -> None:
     for c, width in enumerate((32, 40, 14, 10, 14, 12, 12, 16, 14, 11, 50)):
         ws.set_column(c, c, width)
     set_print(ws, ctx.template, as_of=d.as_of, repeat_row=None)
+
+
+def _when(rate: dict[str, Any]) -> str:
+    when = rate.get("date_used") or rate.get("period") or ""
+    return when.isoformat() if hasattr(when, "isoformat") else str(when)
 
 
 def write_sources_sheet(ctx: RenderContext, ws: Worksheet) -> None:

@@ -97,13 +97,34 @@ def _rate_label(period: Period) -> tuple[str, str]:
     return "month-average", f"{end:%Y-%m}"
 
 
+def _report_quote(
+    book: RateBook, frm: str, currency: str, as_of: date, source: str | None
+) -> dict[str, Any]:
+    """The rate targets convert at: the daily reference rate of the as-of date (the last
+    published day before it when it had none; ``date_used`` says which)."""
+    if frm == currency:
+        return {
+            "frm": frm,
+            "to": currency,
+            "rate": 1.0,
+            "date_used": as_of,
+            "period": None,
+            "basis": "same currency",
+            "source": "none",
+        }
+    quote = book.rate(frm, currency, date=as_of, basis="daily", source=source).as_dict()
+    quote["frm"] = quote.pop("from")
+    return quote
+
+
 def _convert_targets(
-    frame: pd.DataFrame, book: RateBook, currency: str, report_month: str, source: str | None
+    frame: pd.DataFrame, book: RateBook, currency: str, as_of: date, source: str | None
 ) -> tuple[pd.DataFrame, dict[str, Any], list[dict[str, Any]]]:
-    """Add ``rate``, ``rate_note``, ``latest_value_report`` and ``target_value_report``.
+    """Add ``rate``, ``rate_note``, ``latest_value_report``, ``target_value_report`` and
+    ``target_rate``.
 
     The latest actual (a flow over its period) converts at its period's average rate;
-    the target at the report month's average rate (a constant rate for the whole report).
+    the target at the as-of date's reference rate (one rate for the whole report).
     Only amounts in a currency are converted; other rows stay blank.
     """
     n = len(frame)
@@ -119,21 +140,7 @@ def _convert_targets(
     )
     report_quotes: dict[str, dict[str, Any]] = {}
     for unit in sorted({u for u, m in zip(units, is_money, strict=True) if m}):
-        if unit == currency:
-            quote = {
-                "frm": unit,
-                "to": currency,
-                "rate": 1.0,
-                "date_used": None,
-                "period": report_month,
-                "basis": "same currency",
-                "source": "none",
-            }
-        else:
-            quote = book.rate(
-                unit, currency, month=report_month, basis="month-average", source=source
-            ).as_dict()
-            quote["frm"] = quote.pop("from")
+        quote = _report_quote(book, unit, currency, as_of, source)
         report_quotes[unit] = quote
         used.append({**quote, "used_for": f"targets in {unit}"})
         rows = np.flatnonzero(units == unit)
@@ -179,22 +186,7 @@ def _convert_targets(
     out["target_rate"] = target_rate
     report_rate = report_quotes.get("CNY") or next(iter(report_quotes.values()), None)
     if report_rate is None:  # no amounts at all: still show the reference rate
-        report_rate = (
-            book.rate(
-                "CNY", currency, month=report_month, basis="month-average", source=source
-            ).as_dict()
-            if currency != "CNY"
-            else {
-                "from": "CNY",
-                "to": "CNY",
-                "rate": 1.0,
-                "date_used": None,
-                "period": report_month,
-                "basis": "same currency",
-                "source": "none",
-            }
-        )
-        report_rate["frm"] = report_rate.pop("from")
+        report_rate = _report_quote(book, "CNY", currency, as_of, source)
         used.append({**report_rate, "used_for": "reference (no amounts)"})
     return out, report_rate, used
 
@@ -315,7 +307,7 @@ def prepare_report(
     frame["target_id"] = frame.index
     if plans:
         frame = frame[frame["plan_id"].isin(plans)]
-    frame, report_rate, used = _convert_targets(frame, book, currency, month, rate_source)
+    frame, report_rate, used = _convert_targets(frame, book, currency, as_of, rate_source)
 
     changed = (before["status"] != progress["status"]).reindex(frame.index)
     sc = frame.loc[changed.to_numpy(), ["plan_id", "name", "status", "share_achieved"]].copy()

@@ -138,6 +138,11 @@ def _style_for(key: str, unit: Any, fmts: FormatCache) -> Any:
     )
 
 
+def _rate_when(rate: dict[str, Any]) -> str:
+    when = rate.get("date_used") or rate.get("period") or ""
+    return when.isoformat() if hasattr(when, "isoformat") else str(when)
+
+
 def _wrapped_lines(value: Any, width: float) -> int:
     """Lines a wrapped text needs in a column ``width`` characters wide (an estimate:
     Excel and LibreOffice do not size rows of generated files themselves)."""
@@ -442,7 +447,7 @@ def _write_summary(ctx: RenderContext, ws: Worksheet) -> None:
     facts = [
         f"As of {data.as_of.isoformat()}",
         f"Data vintage {vintage}",
-        f"Rate {rate['rate']:.4f} {rate['to']}/{rate['frm']} ({rate['period']})",
+        f"Rate {rate['rate']:.4f} {rate['to']}/{rate['frm']} ({_rate_when(rate)})",
         f"Status changes: {len(data.status_changes)}",
     ]
     for i, text in enumerate(facts):

@@ -103,8 +103,8 @@ def to_cell(value: Any) -> Any:
         return value.value
     if isinstance(value, bool | str | int):
         return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
+    if isinstance(value, float):  # numpy's float64 too: hand Excel a plain float
+        return float(value) if math.isfinite(value) else None
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
     if isinstance(value, date):

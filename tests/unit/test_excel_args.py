@@ -85,7 +85,7 @@ def test_years_from_floats_and_text() -> None:
     assert to_year(2025.0, "year") == 2025
     assert to_year("2025", "year") == 2025
     assert to_year(None, "year") is None
-    with pytest.raises(ArgumentError, match="2025.5 is not a year"):
+    with pytest.raises(ArgumentError, match=r"2025\.5 is not a year"):
         to_year(2025.5, "year")
     with pytest.raises(ArgumentError, match="'next' is not a year"):
         to_year("next", "year")

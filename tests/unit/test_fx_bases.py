@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from xlreport.errors import FxError, RateNotAvailableError
 from xlreport.fx import Basis, RateBook, default_basis
+from xlreport.fx.lookup import PairSeries, build_daily_map, look_up_daily
 
 # Units per one euro, weekly, four Mondays of March 2024 and the first of April.
 WEEKLY = pd.DataFrame(
@@ -157,3 +159,23 @@ def test_unknown_basis_and_mismatched_periods(book: RateBook) -> None:
         book.convert_column([1.0], "CNY", "USD", ["2024-03"])
     with pytest.raises(FxError, match="at most one of date, month and year"):
         book.rate("CNY", "USD", date="2024-03-05", month="2024-03")
+
+
+def test_the_precomputed_daily_map_equals_the_binary_search() -> None:
+    rng = np.random.default_rng(3)
+    # irregular publication days over two years, gaps of 1 to 12 days
+    steps = rng.integers(1, 13, 120).astype("timedelta64[D]")
+    days = np.datetime64("2023-01-02") + np.cumsum(steps)
+    rates = rng.uniform(6.5, 7.5, len(days))
+    plain = PairSeries(days, rates, 7)
+    mapped = PairSeries(days, rates, 7, build_daily_map(days, rates, 7))
+    asked = np.datetime64("2022-12-01") + rng.integers(0, 1000, 5000).astype("timedelta64[D]")
+    a, b = look_up_daily(plain, asked), look_up_daily(mapped, asked)
+    assert a.ok.any() and not a.ok.all()  # both kinds of day are exercised
+    assert np.array_equal(a.ok, b.ok)
+    assert np.array_equal(a.rate, b.rate, equal_nan=True)
+    assert np.array_equal(a.used, b.used, equal_nan=True)
+    # spot check one day by hand: the last publication on or before it, if <= 7 days back
+    k = int(np.flatnonzero(a.ok)[0])
+    last = days[days <= asked[k]].max()
+    assert a.used[k] == last and (asked[k] - last).astype(int) <= 7

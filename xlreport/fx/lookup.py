@@ -24,8 +24,10 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = [
+    "DailyMap",
     "PairSeries",
     "PeriodLookup",
+    "build_daily_map",
     "explain_daily",
     "explain_period",
     "look_up_daily",
@@ -36,12 +38,40 @@ NAT = np.datetime64("NaT", "D")
 
 
 @dataclass(frozen=True)
+class DailyMap:
+    """The daily rule precomputed for every calendar day from the first publication to
+    ``max_gap_days`` after the last: the rate and the day it was published (NaN/NaT where
+    the rule gives nothing). Looking up a column is then one gather."""
+
+    first: np.datetime64
+    rate: np.ndarray  # float64
+    used: np.ndarray  # datetime64[D]
+
+
+@dataclass(frozen=True)
 class PairSeries:
     """One pair in one source: publication days and rates (``to`` per ``frm``)."""
 
     days: np.ndarray  # datetime64[D], increasing
     rates: np.ndarray  # float64
     max_gap_days: int
+    daily: DailyMap | None = None
+
+
+def build_daily_map(days: np.ndarray, rates: np.ndarray, max_gap_days: int) -> DailyMap | None:
+    """Apply the daily rule (searchsorted, gap limit) once to every calendar day."""
+    if len(days) == 0:
+        return None
+    span = int((days[-1] - days[0]).astype(np.int64)) + 1 + max_gap_days
+    calendar = days[0] + np.arange(span).astype("timedelta64[D]")
+    index = np.searchsorted(days, calendar, side="right") - 1
+    used = days[index]
+    ok = (calendar - used).astype(np.int64) <= max_gap_days
+    rate = np.where(ok, rates[index], np.nan)
+    used = np.where(ok, used, NAT)
+    rate.setflags(write=False)
+    used.setflags(write=False)
+    return DailyMap(days[0], rate, used)
 
 
 @dataclass(frozen=True)
@@ -59,11 +89,21 @@ def look_up_daily(series: PairSeries, days: np.ndarray) -> PeriodLookup:
         return PeriodLookup(
             np.full(n, np.nan), np.full(n, NAT), np.zeros(n, bool), np.zeros(n, int)
         )
+    if series.daily is not None:
+        dmap = series.daily
+        offset = (days - dmap.first).astype(np.int64)
+        inside = (offset >= 0) & (offset < len(dmap.rate))
+        at = np.clip(offset, 0, len(dmap.rate) - 1)
+        rate = np.where(inside, dmap.rate[at], np.nan)
+        ok = ~np.isnan(rate)
+        used = np.where(ok, dmap.used[at], NAT)
+        return PeriodLookup(rate, used, ok, ok.astype(np.int8))
     idx = np.searchsorted(series.days, days, side="right") - 1
+    known = idx >= 0
     clipped = np.maximum(idx, 0)
     used = series.days[clipped]
     gap = (days - used).astype("timedelta64[D]").astype(np.int64)
-    ok = (idx >= 0) & (gap <= series.max_gap_days)
+    ok = known & (gap <= series.max_gap_days)
     rate = np.where(ok, series.rates[clipped], np.nan)
     return PeriodLookup(rate, np.where(ok, used, NAT), ok, ok.astype(int))
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -69,6 +70,7 @@ class RateTable:
     _pairs: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = field(
         default_factory=dict, repr=False
     )
+    _daily: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -119,6 +121,16 @@ class RateTable:
         rates.setflags(write=False)
         self._pairs[key] = (days, rates)
         return days, rates
+
+    def pair_daily_map(self, frm: str, to: str):  # type: ignore[no-untyped-def]
+        """The pair's daily rule for every calendar day (see ``lookup.build_daily_map``)."""
+        from xlreport.fx.lookup import build_daily_map
+
+        key = (frm, to)
+        if key not in self._daily:
+            days, rates = self.pair_series(frm, to)
+            self._daily[key] = build_daily_map(days, rates, self.max_gap_days)
+        return self._daily[key]
 
 
 def _problems_or_raise(problems: list[Problem], context: str) -> None:

@@ -12,13 +12,13 @@ from pathlib import Path
 from xlreport.errors import OutputError
 from xlreport.fsio import remove_stale_temporaries, write_atomically
 from xlreport.fx import RateBook
-from xlreport.report.prepare import month_bounds, prepare_report
+from xlreport.report.prepare import ReportData, month_bounds, prepare_report
 from xlreport.report.render import render_report
-from xlreport.report.template import load_template
+from xlreport.report.template import Template, load_template
 from xlreport.settings import get_settings
 from xlreport.store import Store
 
-__all__ = ["ReportResult", "last_complete_month", "write_monthly_report"]
+__all__ = ["ReportResult", "last_complete_month", "write_monthly_report", "write_report_file"]
 
 
 @dataclass(frozen=True)
@@ -96,10 +96,15 @@ def write_monthly_report(
         plans=plans,
         max_series=tpl.charts.max_line_charts,
     )
-    dest = folder / f"{tpl.report.name}-{month}.xlsx"
-    write_atomically(dest, lambda tmp: render_report(data, tpl, tmp))
+    dest = write_report_file(data, tpl, folder)
     pdf_path = _write_pdf(dest) if pdf else None
     return ReportResult(path=dest, pdf_path=pdf_path, month=month, as_of=as_of)
+
+
+def write_report_file(data: ReportData, tpl: Template, folder: Path) -> Path:
+    """Render ``data`` to ``<folder>/<name>-<month>.xlsx``, replacing it atomically."""
+    dest = Path(folder) / f"{tpl.report.name}-{data.month}.xlsx"
+    return write_atomically(dest, lambda tmp: render_report(data, tpl, tmp))
 
 
 def _write_pdf(xlsx: Path) -> Path:

@@ -20,7 +20,7 @@ from xlreport.data import load_embedded_dataset
 from xlreport.errors import DataError
 from xlreport.io import import_file, validate_file, write_data_template
 from xlreport.io.importer import count_records
-from xlreport.io.writer import write_dataset
+from xlreport.io.writer import check_export_path, write_dataset
 from xlreport.settings import get_settings
 from xlreport.store import Store
 
@@ -133,6 +133,7 @@ def export_cmd(
 ) -> None:
     """Export plan data in the layout of the data workbook (importable again as is)."""
     cutoff = _parse_date(as_of)
+    check_export_path(path)
     if embedded:
         if cutoff is not None:
             raise DataError("--as-of applies to the store; leave it out with --embedded")

@@ -38,6 +38,7 @@ __all__ = [
     "FIXED_CREATED",
     "LISTS_SHEET",
     "README_SHEET",
+    "check_export_path",
     "write_csv_folder",
     "write_dataset",
     "write_workbook",
@@ -290,14 +291,20 @@ def write_csv_folder(folder: Path, ds: Dataset) -> Path:
     return folder
 
 
-def write_dataset(ds: Dataset, path: Path, *, banner: str | None = None) -> Path:
-    """Export: an .xlsx workbook when ``path`` ends in .xlsx, otherwise a folder of CSV."""
+def check_export_path(path: Path) -> None:
+    """Raise OutputError unless ``path`` names an .xlsx file or a folder (no suffix)."""
     path = Path(path)
-    if path.suffix.lower() == ".xlsx":
-        return write_workbook(path, ds, banner=banner)
-    if path.suffix:
+    if path.suffix and path.suffix.lower() != ".xlsx":
         raise OutputError(
             f"cannot export to {path}: give a name ending in .xlsx for a workbook, or a "
             "folder name (no suffix) for CSV files"
         )
+
+
+def write_dataset(ds: Dataset, path: Path, *, banner: str | None = None) -> Path:
+    """Export: an .xlsx workbook when ``path`` ends in .xlsx, otherwise a folder of CSV."""
+    path = Path(path)
+    check_export_path(path)
+    if path.suffix.lower() == ".xlsx":
+        return write_workbook(path, ds, banner=banner)
     return write_csv_folder(path, ds)

@@ -337,6 +337,9 @@ def test_milestones(as_of: date, reported: bool, status: str, met: bool) -> None
     assert row["status"] == status and row["met"] == met
     assert row["method"] == "milestone date"
     assert row["explanation"].startswith(status)
+    assert row["met_detail"] == (
+        "completion reported (2025-02)" if met else "no report of completion"
+    )
 
 
 def test_year_to_date_series_gives_month_value_growth_and_full_year() -> None:

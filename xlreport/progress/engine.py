@@ -564,9 +564,10 @@ def compute_progress(
         index=pd.Index(tg["id"].to_numpy(dtype=object), name="target_id"),
     )
     out["latest_published"] = pd.to_datetime(out["latest_published"])
+    fully_met = out["fully_met"].to_numpy(dtype=object)
     out["met"] = out["met"].astype("boolean")
     out["fully_met"] = out["fully_met"].astype("boolean")
-    _add_text(out, tg, report, deadline_passed)
+    _add_text(out, tg, report, deadline_passed, met, fully_met)
     return out
 
 
@@ -621,8 +622,38 @@ def _reasons(
         )
 
 
+_TEXT_INPUTS = (
+    "kind",
+    "comparator",
+    "assessed_value",
+    "unit",
+    "target_value",
+    "assessed_qualifier",
+    "tolerance_used",
+    "status",
+    "method",
+    "deadline",
+    "share_basis",
+    "reference_period",
+    "status_reason",
+    "required_cagr",
+    "required_cagr_from",
+    "actual_cagr",
+    "path_share",
+    "time_elapsed",
+    "required_cagr_from_now",
+    "assessed_period",
+    "share_achieved",
+)
+
+
 def _add_text(
-    out: pd.DataFrame, tg: pd.DataFrame, report: pd.DataFrame, deadline_passed: np.ndarray
+    out: pd.DataFrame,
+    tg: pd.DataFrame,
+    report: pd.DataFrame,
+    deadline_passed: np.ndarray,
+    met: np.ndarray,
+    fully_met: np.ndarray,
 ) -> None:
     """Fill ``met_detail`` and ``explanation`` (one readable line per target)."""
     out_t1 = _numbers(tg, "deadline_time")
@@ -637,13 +668,15 @@ def _add_text(
         },
         index=out.index,
     )
-    records = pd.concat([out, extra], axis=1).astype(object).where(lambda f: f.notna(), None)
-    rows = records.to_dict("records")
+    columns = {c: out[c].to_numpy(dtype=object).tolist() for c in _TEXT_INPUTS}
+    columns.update({c: extra[c].to_numpy(dtype=object).tolist() for c in extra.columns})
+    columns["met"] = [None if v is None else bool(v) for v in met]
+    columns["fully_met"] = [None if v is None else bool(v) for v in fully_met]
+    names = list(columns)
     details = []
     explanations = []
-    for r in rows:
-        r["met"] = None if r["met"] is None else bool(r["met"])
-        r["fully_met"] = None if r["fully_met"] is None else bool(r["fully_met"])
+    for values in zip(*columns.values(), strict=True):
+        r = dict(zip(names, values, strict=True))
         r["met_detail"] = met_detail_row(r)
         details.append(r["met_detail"])
         explanations.append(explain_row(r))

@@ -55,6 +55,8 @@ def _describe(value: Any) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
         return _number_text(value)
+    if isinstance(value, datetime) and value.time() == time(0):
+        return f"the date {value.date().isoformat()}"
     if isinstance(value, datetime | date):
         return f"the date {value.isoformat()}"
     return repr(value)
@@ -107,9 +109,10 @@ def _period(value: Any) -> Any:
             "2023, 2024-Q2, 2024-06 or 2022-YTD06"
         )
     if isinstance(value, datetime | date):
+        shown = _describe(value).removeprefix("the date ")
         raise CellProblem(
-            f"{_describe(value)} is a date cell, not a period: Excel turned the text into a "
-            "date; format the column as Text and type 2024-06, 2024-Q2 or 2024"
+            f"a date cell ({shown}) is not a period: Excel turned the text into a date; "
+            "format the column as Text and type 2024-06, 2024-Q2 or 2024"
         )
     raise CellProblem(f"{_describe(value)} is not a period")
 

@@ -82,7 +82,8 @@ RatesNameOpt = Annotated[
     str | None,
     typer.Option(
         "--rates-name",
-        help="Source name for a --rates CSV table (default: the file name, upper-cased).",
+        help="Source name for the --rates table (default: ECB for an ECB file, else the "
+        "file name upper-cased: pboc.csv -> PBOC).",
     ),
 ]
 FormatOpt = Annotated[
@@ -127,8 +128,8 @@ def build_book(rates: Path | None, rates_name: str | None, ds: Dataset | None = 
     if rates is not None:
         if not rates.is_file():
             raise FxError(f"rate file {rates} does not exist")
-        if _is_ecb_file(rates) and rates_name is None:
-            book.load_ecb_file(rates)
+        if _is_ecb_file(rates):
+            book.load_ecb_file(rates, name=rates_name or "ECB")
         else:
             book.load_csv(rates, rates_name or rates.stem.upper(), replace=True)
     return book

@@ -56,7 +56,7 @@ def generate_report(
     ``month`` (``YYYY-MM``) defaults to what :func:`write_monthly_report` chooses (the
     previous month); ``notify(text, title)`` defaults to a message box in Excel.
     """
-    tell = notify or _show_in_excel
+    tell = _show_in_excel if notify is None else notify
     ensure_log_file()
     try:
         from xlreport.report import write_monthly_report

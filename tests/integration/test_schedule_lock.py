@@ -65,9 +65,11 @@ def test_waiting_for_the_lock_reports_the_holder_once(tmp_path: Path) -> None:
     proc = start_holder(tmp_path)
     told: list[str] = []
     try:
-        with pytest.raises(LockBusy, match=r"after waiting 0\.3 s"):
-            with hold_schedule_lock(tmp_path, "monthly", wait_s=0.3, on_wait=told.append):
-                pass
+        with (
+            pytest.raises(LockBusy, match=r"after waiting 0\.3 s"),
+            hold_schedule_lock(tmp_path, "monthly", wait_s=0.3, on_wait=told.append),
+        ):
+            pass
         assert len(told) == 1 and f"pid {proc.pid}" in told[0]
     finally:
         kill_holder(proc)

@@ -7,7 +7,9 @@ call must be a couple of dictionary lookups. :class:`ExcelData` therefore
   per-target dictionaries the functions read (:class:`Snapshot`);
 * runs the progress engine once per ``(as_of, tolerance)`` over *all* targets and keeps
   the rows as dictionaries of cell-ready values;
-* memoises rate quotes per argument tuple;
+* memoises rate quotes per argument tuple, and each function's results per
+  ``(function, arguments)`` (:func:`answer_from_cache`, which also turns errors into
+  messages for the cell);
 * asks the store for its revision (:meth:`xlreport.store.Store.revision`, one single-row
   read) at most once per ``check_every`` seconds of the monotonic clock; when the revision
   differs, every cached result is dropped, so a sheet never shows stale data for longer
@@ -18,14 +20,16 @@ Nothing here imports xlwings; the functions module holds one :data:`DATA` instan
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from xlreport.excel.cells import to_cell
+from xlreport.errors import StoreError, XlreportError
+from xlreport.excel.cells import logger, message_for, to_cell
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,7 +38,9 @@ if TYPE_CHECKING:
     from xlreport.model import Dataset, Observation, Plan
     from xlreport.store import Store
 
-__all__ = ["DATA", "ExcelData", "Snapshot"]
+__all__ = ["DATA", "ExcelData", "Snapshot", "answer_from_cache"]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 #: Keep at most this many (as_of, tolerance) progress tables and rate quotes per revision.
 MAX_PROGRESS_TABLES = 64
@@ -83,14 +89,15 @@ class ExcelData:
     ) -> None:
         self._open_store = open_store
         self._check_every = check_every
-        self._clock = clock
+        self.clock = clock
         self._today_fn = today
         self._lock = threading.RLock()
         self._store: Store | None = None
         self._snapshot: Snapshot | None = None
         self._progress: dict[tuple[date, float], dict[str, dict[str, Any]]] = {}
-        self._next_check = float("-inf")
+        self.next_check = float("-inf")
         self.today: date = today()
+        self.results: dict[Hashable, Any] = {}
         self.default_tolerance: float = 0.05
         self.loads = 0  # how many times the dataset was loaded (for tests and about)
         self.checks = 0  # how many times the store's revision was read
@@ -107,19 +114,31 @@ class ExcelData:
         return self._store
 
     def refresh(self) -> None:
-        """Read the store's revision now and drop everything if it changed."""
+        """Read the store's revision now; drop every cached result if it changed (or if
+        the date changed, since omitted as-of dates mean today)."""
         with self._lock:
             self.checks += 1
-            self.today = self._today_fn()
+            today = self._today_fn()
             revision = self.store.revision()
             if self._snapshot is None or self._snapshot.revision != revision:
                 self._snapshot = self._load(revision)
                 self._progress = {}
-            self._next_check = self._clock() + self._check_every
+                self.results = {}
+            elif today != self.today:
+                self._progress = {}
+                self.results = {}
+            self.today = today
+            self.next_check = self.clock() + self._check_every
+
+    def remember(self, key: Hashable, value: Any) -> None:
+        """Keep a function's result (see :func:`answer_from_cache`)."""
+        if len(self.results) >= MAX_MEMO:
+            self.results = {}
+        self.results[key] = value
 
     def snapshot(self) -> Snapshot:
         """The current data; reads the revision at most once per ``check_every`` seconds."""
-        if self._clock() >= self._next_check:
+        if self.clock() >= self.next_check:
             self.refresh()
         snap = self._snapshot
         assert snap is not None
@@ -158,7 +177,7 @@ class ExcelData:
 
     def progress(self, as_of: date | None, tolerance: float | None) -> dict[str, dict[str, Any]]:
         """Progress rows by target id as of ``as_of`` (default today), cell-ready values."""
-        if self._clock() >= self._next_check:
+        if self.clock() >= self.next_check:
             self.refresh()
         key = (
             self.today if as_of is None else as_of,
@@ -216,3 +235,45 @@ class ExcelData:
 
 #: The one instance the custom functions use (created empty; nothing is read until used).
 DATA = ExcelData()
+
+
+def answer_from_cache(func: F) -> F:
+    """Wrap a custom function: results from :data:`DATA`, errors as messages in the cell.
+
+    The hot path: one clock read (the store's revision is read at most once per
+    ``check_every`` seconds, and every remembered result dropped when it changes), then
+    one dictionary lookup by ``(function name, arguments)``. On a miss the function runs;
+    its value, or the message of an :class:`XlreportError` it raised, is remembered for
+    the same arguments (not when the store could not be read, and not for calls with a
+    range argument, which is a list). Any other exception becomes a short
+    ``#XLR! internal error`` message and is logged with its traceback, not remembered.
+    """
+    name = func.__name__
+
+    @functools.wraps(func)
+    def call(*args: Any) -> Any:
+        key: Hashable = None
+        try:
+            data = DATA
+            if data.clock() >= data.next_check:
+                data.refresh()
+            key = (name, args)
+            try:
+                return data.results[key]
+            except KeyError:
+                pass
+            except TypeError:  # a range (list) argument cannot be a key
+                key = None
+            value = func(*args)
+        except StoreError as exc:
+            return message_for(exc, name)
+        except XlreportError as exc:
+            value = message_for(exc, name)
+        except Exception as exc:
+            logger.exception("%s%r failed", name, args)
+            return message_for(exc, name)
+        if key is not None:
+            DATA.remember(key, value)
+        return value
+
+    return call  # type: ignore[return-value]

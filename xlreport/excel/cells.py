@@ -1,29 +1,28 @@
 """What a custom function hands back to Excel: values for cells, or a short message.
 
-:func:`answer_in_cell` wraps a function so that it never raises into Excel: an
+:func:`message_for` gives the text a cell shows for an error (used by
+:func:`xlreport.excel.cache.answer_from_cache`, which wraps every custom function): an
 :class:`~xlreport.errors.XlreportError` (bad argument, unknown id, missing rate, database
-unreachable) becomes ``#XLR! <what is wrong and how to fix it>`` in the cell; any other
-exception becomes a short ``#XLR! internal error`` message and is logged with its
-traceback, never shown in the cell. :func:`to_cell` and :func:`to_table` turn the
-engines' values (numpy scalars, ``NaN``, dates, enums) into what a cell holds.
+unreachable) becomes ``#XLR! <what is wrong and how to fix it>``; any other exception a
+short ``#XLR! internal error`` message, its traceback going to the log, never the cell.
+:func:`to_cell` and :func:`to_table` turn the engines' values (numpy scalars, ``NaN``,
+dates, enums) into what a cell holds.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from xlreport.errors import XlreportError
 
 __all__ = [
     "ERROR_PREFIX",
-    "answer_in_cell",
     "ensure_log_file",
     "message_for",
     "to_cell",
@@ -34,8 +33,6 @@ ERROR_PREFIX = "#XLR! "
 MAX_MESSAGE = 250  # Excel's own function help is cut at 255 characters; keep cells short
 
 logger = logging.getLogger("xlreport.excel")
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _shorten(text: str) -> str:
@@ -76,23 +73,6 @@ def ensure_log_file() -> Path | None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     logger.addHandler(handler)
     return path
-
-
-def answer_in_cell(func: F) -> F:
-    """Decorate a custom function so that errors become a message in its cell."""
-    name = func.__name__
-
-    @functools.wraps(func)
-    def wrapper(*args: Any) -> Any:
-        try:
-            return func(*args)
-        except XlreportError as exc:
-            return message_for(exc, name)
-        except Exception as exc:
-            logger.exception("%s%r failed", name, args)
-            return message_for(exc, name)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def to_cell(value: Any) -> Any:

@@ -8,8 +8,8 @@ Name this module in the ``UDF Modules`` setting of ``xlwings.conf`` (the workboo
   argument (the same texts feed ``xlreport excel functions`` and ``docs/excel.md``);
 * takes what Excel sends (whole numbers as ``2025.0``, dates as datetimes or serial
   numbers, text, single cells or ranges, empty cells as ``None``: :mod:`.args`);
-* answers errors with a short ``#XLR! ...`` message in the cell, never a traceback
-  (:func:`.cells.answer_in_cell`);
+* answers errors with a short ``#XLR! ...`` message in the cell, never a traceback,
+  and repeated calls from remembered results (:func:`.cache.answer_from_cache`);
 * reads data through :data:`xlreport.excel.cache.DATA`: loaded once per Excel process and
   reloaded when the store's revision changes, so a call is a few dictionary lookups.
 
@@ -40,7 +40,7 @@ from xlreport.excel.args import (
     to_when,
 )
 from xlreport.excel.catalog import SPEC_ATTRIBUTE, spec_for
-from xlreport.excel.cells import answer_in_cell, ensure_log_file, to_cell, to_table
+from xlreport.excel.cells import ensure_log_file, to_cell, to_table
 from xlreport.vintage import current_observations, visible_observations
 
 __all__ = [
@@ -69,12 +69,13 @@ ensure_log_file()
 
 
 def excel_function(help_text: str, *, returns: str = "value", **arg_help: str) -> Callable[[F], F]:
-    """Make ``func`` an Excel function: errors to the cell, xlwings help, a spec for docs."""
+    """Make ``func`` an Excel function: errors to the cell, results remembered per
+    arguments, xlwings help, and a spec for docs and ``xlreport excel functions``."""
 
     def decorate(func: F) -> F:
         spec = spec_for(func, help_text, arg_help, returns)
         func.__doc__ = spec.help  # the Function Wizard's description of the function
-        wrapped: Any = answer_in_cell(func)
+        wrapped: Any = _cache.answer_from_cache(func)
         for arg in reversed(spec.args):
             wrapped = xw.arg(arg.name, doc=arg.help)(wrapped)
         wrapped = xw.func(category=CATEGORY)(wrapped)

@@ -234,10 +234,17 @@ def _changes(obs: pd.DataFrame, start: date, end: date, targets: pd.DataFrame) -
 def _series(inforce: pd.DataFrame, progress: pd.DataFrame, max_targets: int) -> dict[str, Any]:
     """Time series of the actuals the engine assesses (full years, or any period for
     percentages), for level-like targets with at least two points and a reference."""
-    full = (inforce["period_kind"] == "year") | (
-        (inforce["period_kind"] == "ytd") & (inforce["period_sub"] == 12)
-    )
+    if max_targets <= 0:
+        return {}
     valued = inforce[inforce["value"].notna()]
+    full = (valued["period_kind"] == "year") | (
+        (valued["period_kind"] == "ytd") & (valued["period_sub"] == 12)
+    )
+    ordered = valued.sort_values(["indicator", "period_time", "published", "id"], kind="mergesort")
+    groups_all = dict(tuple(ordered.groupby("indicator", sort=False)))
+    groups_full = dict(
+        tuple(ordered[full.reindex(ordered.index).to_numpy()].groupby("indicator", sort=False))
+    )
     out: dict[str, pd.DataFrame] = {}
     candidates = progress[
         progress["kind"].isin(["level", "multiple", "share"])
@@ -245,16 +252,15 @@ def _series(inforce: pd.DataFrame, progress: pd.DataFrame, max_targets: int) -> 
         & progress["target_value"].notna()
     ]
     for target_id, row in candidates.iterrows():
-        mine = valued[(valued["indicator"] == row["indicator"])]
-        if row["unit"] != "percent":
-            mine = mine[full.reindex(mine.index).to_numpy()]
-        mine = mine.sort_values(["period_time", "published", "id"]).drop_duplicates(
-            "period_time", keep="last"
-        )
+        groups = groups_all if row["unit"] == "percent" else groups_full
+        mine = groups.get(row["indicator"])
+        if mine is None:
+            continue
+        mine = mine.drop_duplicates("period_time", keep="last")
         if len(mine) >= 2:
             out[str(target_id)] = mine[["period", "period_time", "value"]].reset_index(drop=True)
-        if len(out) >= max_targets:
-            break
+            if len(out) >= max_targets:
+                break
     return out
 
 

@@ -1,0 +1,310 @@
+"""The report workbook as a user gets it: sheets, tables, charts, formats, safety, output.
+
+Workbooks are read back with openpyxl and python-calamine, and their XML parts directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import re
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from xlreport.errors import OutputError
+from xlreport.fx import RateBook
+from xlreport.report import load_template, prepare_report, write_monthly_report
+from xlreport.report.api import write_report_file
+from xlreport.store import Store
+
+sys.path.insert(0, str(Path(__file__).parent))
+from report_synthetic import synthetic_dataset
+
+OPENPYXL_EXT = pytest.mark.filterwarnings(
+    "ignore:.*extension is not supported and will be removed:UserWarning"
+)
+
+
+def _openpyxl(path: Path, **kw: object):
+    import warnings
+
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*extension is not supported")
+        return openpyxl.load_workbook(path, **kw)
+
+
+@pytest.fixture(scope="module")
+def book() -> RateBook:
+    return RateBook.default()
+
+
+@pytest.fixture
+def report(isolated: Path, book: RateBook) -> Path:
+    with Store.open() as store:
+        store.init()
+        result = write_monthly_report(
+            month="2024-05",
+            store=store,
+            book=book,
+            out_dir=isolated / "out",
+            generated_at=datetime(2024, 6, 1, 9, 30),
+        )
+    assert result.path == isolated / "out" / "plan-targets-report-2024-05.xlsx"
+    assert result.as_of == date(2024, 5, 31) and result.pdf_path is None
+    return result.path
+
+
+def _part(path: Path, name: str) -> str:
+    with zipfile.ZipFile(path) as z:
+        return z.read(name).decode("utf-8")
+
+
+def _sheet_part(path: Path, title: str) -> str:
+    wb = _openpyxl(path)
+    index = wb.sheetnames.index(title) + 1
+    return _part(path, f"xl/worksheets/sheet{index}.xml")
+
+
+def test_sheets_tables_names_and_properties(report: Path) -> None:
+    wb = _openpyxl(report)
+    plans = [
+        "lingang-2025",
+        "shanghai-highend-2025",
+        "shanghai-future-2030",
+        "lingang-pioneer-2030",
+    ]
+    assert wb.sheetnames == [
+        "Cover",
+        "Summary",
+        *plans,
+        "Charts",
+        "Changes",
+        "Currency",
+        "Sources",
+        "Observations",
+        "xlr_chart_data",
+    ]
+    assert wb["xlr_chart_data"].sheet_state == "hidden"
+    for name in plans:
+        ws = wb[name]
+        assert len(ws.tables) == 1
+        table = next(iter(ws.tables.values()))
+        assert table.autoFilter is not None
+        assert ws.freeze_panes == "B5"
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_rows == "$4:$4"
+        assert "as of 2024-05-31" in ws.oddFooter.left.text
+        assert "&P" in ws.oddFooter.right.text
+    assert {"ReportRate", "StatusCounts", "PlanSummary"} <= set(wb.defined_names)
+    # lingang-2025 has 7 targets: its table spans the header row 4 and rows 5-11
+    assert next(iter(wb["lingang-2025"].tables.values())).ref.endswith("11")
+    assert wb.properties.title == "Plan targets: monthly progress report: 2024-05"
+    assert "2024-05-31" in wb.properties.subject
+
+
+def test_charts_and_conditional_formats(report: Path) -> None:
+    with zipfile.ZipFile(report) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+    # one scatter of all plans + a line chart for each target with a time series (the
+    # Lin-gang output 2022-2023 and the IC turnover 2019-2020)
+    assert len(charts) == 3
+    xml = _part(report, charts[0])
+    assert "<c:scatterChart>" in xml
+    plan_xml = _sheet_part(report, "lingang-2025")
+    assert plan_xml.count('type="cellIs"') == 9  # one traffic light per status
+    assert "<dataBar" in plan_xml
+    summary_xml = _sheet_part(report, "Summary")
+    assert "<dataBar" in summary_xml and 'type="cellIs"' in summary_xml
+
+
+def test_values_read_back_with_calamine(report: Path) -> None:
+    wb = CalamineWorkbook.from_path(str(report))
+    rows = wb.get_sheet_by_name("lingang-2025").to_python()
+    header = rows[3]
+    by_name = {r[header.index("Target")]: r for r in rows[4:]}
+    output = by_name["Industrial output value"]
+    # no baseline: share = 433.3 bn / 500 bn = 0.8666; status on track
+    assert output[header.index("Share achieved")] == pytest.approx(0.8666, rel=1e-12)
+    assert output[header.index("Status")] == "on track"
+    assert output[header.index("Latest actual")] == 433.3e9
+    summary = wb.get_sheet_by_name("Summary").to_python()
+    counts = {r[0]: r[1] for r in summary[9:18]}
+    # 36 targets: 1 on track, 4 pending milestones, 31 not assessable (as of 2024-05-31)
+    assert counts["on track"] == 1 and counts["pending"] == 4 and counts["not assessable"] == 31
+    cover = wb.get_sheet_by_name("Cover").to_python()
+    flat = [str(c) for row in cover for c in row]
+    assert "2024-05" in flat and any("ECB" in c for c in flat)
+
+
+def _cell_xfs(path: Path) -> int:
+    styles = _part(path, "xl/styles.xml")
+    return int(re.search(r'<cellXfs count="(\d+)"', styles).group(1))
+
+
+@pytest.mark.slow
+def test_formats_are_cached_not_made_per_cell(tmp_path: Path, book: RateBook) -> None:
+    tpl = load_template()
+    counts = []
+    for n in (10, 200):
+        ds = synthetic_dataset(n, 38)
+        data = prepare_report(
+            ds,
+            month="2024-03",
+            as_of=date(2024, 3, 31),
+            currency="USD",
+            book=book,
+            generated_at=datetime(2024, 4, 1),
+            data_vintage=None,
+        )
+        folder = tmp_path / str(n)
+        folder.mkdir()
+        counts.append(_cell_xfs(write_report_file(data, tpl, folder)))
+    # twenty times the rows, the same small set of formats
+    assert counts[0] == counts[1]
+    assert counts[1] < 60
+
+
+INJECTIONS = [
+    '=HYPERLINK("http://x","y")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(A1)",
+    "-1+1",
+    "{=1+1}",
+    "http://x",
+    "external:c:\\x.exe",
+]
+
+
+def test_text_from_data_stays_text(tmp_path: Path, book: RateBook) -> None:
+    ds = synthetic_dataset(len(INJECTIONS), 14, plans=1, names=INJECTIONS)
+    text = (load_template().folder / "default.toml").read_text(encoding="utf-8")
+    text = text.replace('"name", "unit",', '"name", "note", "unit",')
+    custom = tmp_path / "with-notes.toml"
+    custom.write_text(text.replace('logo = "logo.png"', 'logo = ""'), encoding="utf-8")
+    data = prepare_report(
+        ds,
+        month="2022-03",
+        as_of=date(2022, 3, 31),
+        currency="USD",
+        book=book,
+        generated_at=datetime(2022, 4, 1),
+        data_vintage=None,
+    )
+    path = write_report_file(data, load_template(custom), tmp_path)
+    wb = _openpyxl(path)
+    ws = wb["synthetic-plan-00"]
+    header = [c.value for c in ws[4]]
+    seen = set()
+    for row in ws.iter_rows(min_row=5):
+        for key in ("Target", "Note"):
+            cell = row[header.index(key)]
+            assert cell.data_type == "s", (cell.coordinate, cell.value)
+            assert cell.hyperlink is None
+            seen.add(cell.value)
+    assert set(INJECTIONS) <= seen
+    with zipfile.ZipFile(path) as z:
+        sheets = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets"))
+        assert "<hyperlink" not in sheets
+        assert "HYPERLINK" not in sheets.split("<sheetData>")[0]
+        assert not any(
+            n.endswith(".rels") and "External" in z.read(n).decode() for n in z.namelist()
+        )
+    # no formula anywhere contains the injected text
+    formulas = re.findall(r"<f>(.*?)</f>", sheets)
+    assert formulas and not any("HYPERLINK" in f or "cmd" in f or "SUM(A1)" in f for f in formulas)
+
+
+def test_destination_that_is_not_a_folder_names_the_path(isolated: Path, book: RateBook) -> None:
+    blocker = isolated / "a-file"
+    blocker.write_text("not a folder")
+    with Store.open() as store:
+        store.init()
+        for out in (blocker, blocker / "sub"):
+            with pytest.raises(OutputError, match=re.escape(str(out))):
+                write_monthly_report(month="2024-05", store=store, book=book, out_dir=out)
+
+
+def test_pdf_without_libreoffice_is_a_clear_error(
+    report: Path, monkeypatch: pytest.MonkeyPatch, book: RateBook
+) -> None:
+    monkeypatch.setenv("PATH", str(report.parent))  # a folder without soffice
+    with Store.open() as store, pytest.raises(OutputError, match=r"soffice.*--pdf"):
+        write_monthly_report(
+            month="2024-05", store=store, book=book, out_dir=report.parent, pdf=True
+        )
+
+
+_WRITER = """
+import pickle, sys
+from xlreport.report.api import write_report_file
+data, template, folder = pickle.loads(open(sys.argv[1], "rb").read())
+print("ready", flush=True)
+sys.stdin.readline()
+write_report_file(data, template, folder)
+print("done", flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_killed_writer_leaves_the_previous_report_intact(tmp_path: Path, book: RateBook) -> None:
+    tpl = load_template()
+    small = prepare_report(
+        synthetic_dataset(30, 14),
+        month="2022-03",
+        as_of=date(2022, 3, 31),
+        currency="USD",
+        book=book,
+        generated_at=datetime(2022, 4, 1),
+        data_vintage=None,
+    )
+    previous = write_report_file(small, tpl, tmp_path)
+    digest = hashlib.sha256(previous.read_bytes()).hexdigest()
+    # the child writes a big report (about 4 s) over the same file
+    big = prepare_report(
+        synthetic_dataset(600, 40),
+        month="2022-03",
+        as_of=date(2022, 3, 31),
+        currency="USD",
+        book=book,
+        generated_at=datetime(2022, 4, 1),
+        data_vintage=None,
+    )
+    job = tmp_path / "job.pickle"
+    job.write_bytes(pickle.dumps((big, tpl, tmp_path)))
+    killed_while_writing = 0
+    for delay in (0.05, 0.4, 1.0, 2.0):
+        child = subprocess.Popen(
+            [sys.executable, "-c", _WRITER, str(job)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert child.stdout is not None and child.stdin is not None
+        assert child.stdout.readline().strip() == "ready"
+        child.stdin.write("go\n")
+        child.stdin.flush()
+        time.sleep(delay)
+        if child.poll() is None:
+            killed_while_writing += 1
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+        child.stdout.close()
+        child.stdin.close()
+        assert hashlib.sha256(previous.read_bytes()).hexdigest() == digest
+        assert _openpyxl(previous).sheetnames[0] == "Cover"
+    # the kills landed while the big report was being written, not after it
+    assert killed_while_writing == 4
+    leftovers = [p for p in tmp_path.iterdir() if p.name.startswith(".xlreport-tmp-")]
+    assert leftovers  # what a killed writer leaves; the next run removes those over an hour old

@@ -160,6 +160,7 @@ def test_dashboard_formulas_use_known_functions_and_seed_ids(fresh: Path) -> Non
 
 
 @pytest.mark.libreoffice
+@pytest.mark.slow
 def test_libreoffice_loads_the_vba_project_and_wires_the_button(
     fresh: Path, tmp_path: Path
 ) -> None:

@@ -206,7 +206,7 @@ def _write(dest: Path, plan: WorkbookPlan, conf: list[tuple[str, object]]) -> No
         {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
     )
     wb.set_vba_name("ThisWorkbook")
-    wb.add_vba_project(io.BytesIO(project), is_stream=True)  # type: ignore[arg-type]
+    wb.add_vba_project(io.BytesIO(project), is_stream=True)
     wb.set_properties({"title": "xlreport", "comments": "Made by xlreport excel workbook"})
 
     bold = wb.add_format({"bold": True})

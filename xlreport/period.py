@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from xlreport.errors import DataError
 
@@ -70,6 +71,7 @@ class Period:
     sub: int = 0  # quarter, month, or last year of a span
 
     @classmethod
+    @lru_cache(maxsize=8192)  # results are immutable; an import parses 100k periods
     def parse(cls, text: str) -> Period:
         text = str(text).strip()
         for kind, pattern in _PATTERNS:

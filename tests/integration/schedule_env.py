@@ -28,17 +28,17 @@ def xlreport_command() -> list[str]:
 
 
 def schedule_toml(name: str, destination: Path, **extra: Any) -> str:
-    lines = [
-        "[[schedule]]",
-        f'name = "{name}"',
-        "day_of_month = 1",
-        'time = "06:00"',
-        'timezone = "Asia/Shanghai"',
-        f"destination = {json.dumps(str(destination))}",
-    ]
-    for key, value in {"keep": 12, **extra}.items():
-        lines.append(f"{key} = {json.dumps(value)}")
-    return "\n".join(lines) + "\n"
+    """One ``[[schedule]]`` table: day 1, 06:00 Shanghai, keep 12, unless ``extra`` says."""
+    keys: dict[str, Any] = {
+        "name": name,
+        "day_of_month": 1,
+        "time": "06:00",
+        "timezone": "Asia/Shanghai",
+        "destination": str(destination),
+        "keep": 12,
+        **extra,
+    }
+    return "[[schedule]]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in keys.items())
 
 
 @dataclass

@@ -391,7 +391,7 @@ def _write_summary(ctx: RenderContext, ws: Worksheet) -> None:
     )
 
     # status counts (rows 9..), written first so the headline formulas can refer to them
-    top = 8
+    top = 9
     ws.write_string(top - 1, 0, "Targets by status", fmts.get("section"))
     count_cell: dict[str, str] = {}
     sum_all = f"SUM($B${top + 2}:$B${top + 1 + n_status})"
@@ -441,7 +441,7 @@ def _write_summary(ctx: RenderContext, ws: Worksheet) -> None:
             )
     ctx.wb.define_name("StatusCounts", f"={quote_sheet(ws.name)}!$A${top + 2}:$B${last + 1}")
 
-    # key facts (A3:A6) and headline figures (boxes over two columns each, from column C)
+    # key facts (A4:A7) and headline figures (boxes over two columns each, from column C)
     vintage = data.data_vintage.isoformat() if data.data_vintage else "none"
     rate = data.report_rate
     facts = [
@@ -451,7 +451,7 @@ def _write_summary(ctx: RenderContext, ws: Worksheet) -> None:
         f"Status changes: {len(data.status_changes)}",
     ]
     for i, text in enumerate(facts):
-        ws.write_string(2 + i, 0, text, fmts.get("label"))
+        ws.write_string(3 + i, 0, text, fmts.get("label"))
     behind = ("moderate progress", "insufficient progress", "moving away", "not met", "overdue")
     heads: list[tuple[str, str | None, int]] = [
         ("Targets tracked", f"={sum_all}", total),
@@ -466,12 +466,12 @@ def _write_summary(ctx: RenderContext, ws: Worksheet) -> None:
     ]
     for i, (label, formula, cached) in enumerate(heads):
         c = 2 + 2 * i
-        ws.merge_range(2, c, 3, c + 1, None, fmts.get("headline_value"))
+        ws.merge_range(3, c, 4, c + 1, None, fmts.get("headline_value"))
         if formula is None:
-            ws.write_number(2, c, cached, fmts.get("headline_value"))
+            ws.write_number(3, c, cached, fmts.get("headline_value"))
         else:
-            ws.write_formula(2, c, formula, fmts.get("headline_value"), cached)
-        ws.merge_range(4, c, 5, c + 1, label, fmts.get("headline_label"))
+            ws.write_formula(3, c, formula, fmts.get("headline_value"), cached)
+        ws.merge_range(5, c, 6, c + 1, label, fmts.get("headline_label"))
 
     # plans: one row per plan with its targets' statuses
     ptop = last + 3

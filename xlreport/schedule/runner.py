@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from xlreport.errors import ScheduleError, XlreportError
+from xlreport.errors import ScheduleError, StoreError, XlreportError
 from xlreport.fsio import remove_stale_temporaries, write_atomically
 from xlreport.schedule.config import ScheduleConfig, ScheduleSpec
 from xlreport.schedule.due import DuePlan, last_day_of, plan_due_months
@@ -222,8 +222,15 @@ def _claim(
         # The month succeeded before but its files are gone: a new run, unless one is running.
         try:
             return store.start_run(spec.name, month, stale_after=stale)
-        except XlreportError:
-            return None
+        except StoreError:
+            running = [
+                r
+                for r in store.list_runs(spec.name)
+                if r.month == month and r.status == RunStatus.RUNNING.value
+            ]
+            if running:  # being produced elsewhere right now
+                return None
+            raise
     return store.claim_run(spec.name, month, stale_after=stale)
 
 
@@ -298,13 +305,13 @@ def _run_schedule(
             staging = staging_root(data_dir, spec.name)
             _clear_staging(staging)
             before = store.list_runs(spec.name)
-            due_window = [r.month for r in before]
+            attempted = sorted({r.month for r in before})
             plan = plan_due_months(
                 spec,
                 now,
                 succeeded=[r.month for r in before if r.status == RunStatus.SUCCESS.value],
-                attempted=due_window,
-                months_on_disk=months_present(spec, sorted(set(due_window))),
+                attempted=attempted,
+                months_on_disk=months_present(spec, attempted),
             )
             outcome.plan = plan
             if not plan.to_produce:

@@ -18,6 +18,7 @@ def synthetic_dataset(
     plans: int = 10,
     seed: int = 7,
     names: list[str] | None = None,
+    start_year: int = 2021,
 ) -> Dataset:
     """``n_targets`` level targets in CNY with baselines, each with ``obs_per_target``
     monthly observations (year-to-date values published a month after each month) plus
@@ -57,16 +58,16 @@ def synthetic_dataset(
                 unit="CNY",
                 deadline="2030",
                 baseline_value=base,
-                baseline_period="2020",
+                baseline_period=str(start_year - 1),
                 source_id=source.id,
                 note=name,
             )
         )
         growth = rng.uniform(-0.02, 0.15)
         for k in range(obs_per_target):
-            year = 2021 + k // 12
+            year = start_year + k // 12
             month = k % 12 + 1
-            level = base * (1 + growth) ** (year - 2020 + month / 12)
+            level = base * (1 + growth) ** (year - start_year + 1 + month / 12)
             if month == 12:
                 period, pub = f"{year}", date(year + 1, 1, 20)
             else:

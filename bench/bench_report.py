@@ -1,0 +1,213 @@
+"""Benchmark: the monthly report against two ways of writing the same cells.
+
+A SYNTHETIC portfolio (invented data, not facts from any document): 2,000 targets with
+240,000 observations (120 monthly year-to-date figures each). Three contestants, each in
+its own subprocess so peak memory (ru_maxrss) is measured fairly:
+
+* ``report``: prepare (progress engine at two dates, conversions) + render with xlreport;
+* ``bare``: xlsxwriter in ``constant_memory`` mode dumping the same cells (the report's
+  values, text and numbers, no formats, formulas, tables or charts);
+* ``pandas``: ``DataFrame.to_excel`` of the same cells (openpyxl engine) plus openpyxl
+  styling (header fill, number formats, column widths, freeze panes, filters).
+
+The data is built once and pickled; each contestant reads it, and the ``bare`` and
+``pandas`` ones get the report's prepared frames (their time excludes computation).
+Run: ``.venv/bin/python bench/bench_report.py [--targets 2000 --per-target 120]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "integration"))
+
+MONTH, AS_OF = "2026-06", date(2026, 6, 30)
+
+
+def _cells(data):
+    """The sheets of the report as (name, header, rows of plain values)."""
+    from xlreport.report.appendix import OBSERVATION_COLUMNS
+    from xlreport.report.columns import COLUMNS, required_columns
+    from xlreport.report.template import load_template
+
+    tpl = load_template()
+    keys = required_columns(list(tpl.plan_sheets.columns))
+    sheets = []
+    for plan_id, group in data.targets.groupby("plan_id", sort=False):
+        frame = group.reset_index(drop=True)[keys]
+        sheets.append((plan_id, [COLUMNS[k].header for k in keys], frame))
+    obs = data.observations[[c.key for c in OBSERVATION_COLUMNS]]
+    sheets.append(("Observations", [c.header for c in OBSERVATION_COLUMNS], obs))
+    return sheets
+
+
+def run_report(job: Path, out: Path) -> None:
+    from xlreport.fx import RateBook
+    from xlreport.report import load_template, prepare_report
+    from xlreport.report.api import write_report_file
+
+    ds = pickle.loads(job.read_bytes())["dataset"]
+    book = RateBook.default()
+    t0 = time.perf_counter()
+    data = prepare_report(
+        ds,
+        month=MONTH,
+        as_of=AS_OF,
+        currency="USD",
+        book=book,
+        generated_at=datetime(2026, 7, 1),
+        data_vintage=None,
+    )
+    t1 = time.perf_counter()
+    write_report_file(data, load_template(), out)
+    t2 = time.perf_counter()
+    _emit({"prepare_s": t1 - t0, "render_s": t2 - t1, "total_s": t2 - t0})
+
+
+def run_bare(job: Path, out: Path) -> None:
+    import math
+
+    import xlsxwriter
+
+    sheets = pickle.loads(job.read_bytes())["sheets"]
+    t0 = time.perf_counter()
+    wb = xlsxwriter.Workbook(str(out / "bare.xlsx"), {"constant_memory": True})
+    for name, header, frame in sheets:
+        ws = wb.add_worksheet(name[:31])
+        ws.write_row(0, 0, header)
+        for r, row in enumerate(frame.itertuples(index=False), start=1):
+            for c, v in enumerate(row):
+                if v is None or (isinstance(v, float) and math.isnan(v)):
+                    continue
+                if isinstance(v, str):
+                    ws.write_string(r, c, v)
+                elif hasattr(v, "to_pydatetime"):
+                    ws.write_datetime(r, c, v.to_pydatetime())
+                elif isinstance(v, date):
+                    ws.write_datetime(r, c, v)
+                else:
+                    ws.write_number(r, c, float(v))
+    wb.close()
+    t1 = time.perf_counter()
+    _emit({"total_s": t1 - t0, "render_s": t1 - t0})
+
+
+def run_pandas(job: Path, out: Path) -> None:
+    import pandas as pd
+    from openpyxl import load_workbook
+    from openpyxl.styles import Font, PatternFill
+
+    sheets = pickle.loads(job.read_bytes())["sheets"]
+    t0 = time.perf_counter()
+    path = out / "pandas.xlsx"
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name, header, frame in sheets:
+            frame.set_axis(header, axis=1).to_excel(writer, sheet_name=name[:31], index=False)
+    wb = load_workbook(path)
+    fill = PatternFill("solid", fgColor="1F3864")
+    font = Font(bold=True, color="FFFFFF")
+    for ws in wb.worksheets:
+        for cell in ws[1]:
+            cell.fill, cell.font = fill, font
+        for col in ws.iter_cols(min_row=2):
+            for cell in col:
+                if isinstance(cell.value, float):
+                    cell.number_format = '#,##0.0,,," bn"' if abs(cell.value) > 1e6 else "0.0%"
+        for letter in list(ws.column_dimensions):
+            ws.column_dimensions[letter].width = 14
+        ws.freeze_panes = "A2"
+        ws.auto_filter.ref = ws.dimensions
+    wb.save(path)
+    t1 = time.perf_counter()
+    _emit({"total_s": t1 - t0, "render_s": t1 - t0})
+
+
+def _emit(result: dict[str, float]) -> None:
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print("RESULT " + json.dumps(result), flush=True)
+
+
+def _child(kind: str, job: Path, out: Path) -> dict[str, float]:
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", kind, str(job), str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"{kind} failed:\n{proc.stderr}")
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("RESULT "))
+    return json.loads(line.removeprefix("RESULT "))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--targets", type=int, default=2000)
+    parser.add_argument("--per-target", type=int, default=120)
+    parser.add_argument("--child", nargs=3, metavar=("KIND", "JOB", "OUT"))
+    args = parser.parse_args()
+    if args.child:
+        kind, job, out = args.child
+        {"report": run_report, "bare": run_bare, "pandas": run_pandas}[kind](Path(job), Path(out))
+        return
+    from report_synthetic import synthetic_dataset
+
+    from xlreport.fx import RateBook
+    from xlreport.report import prepare_report
+
+    print(f"SYNTHETIC portfolio: {args.targets} targets x {args.per_target} observations")
+    ds = synthetic_dataset(args.targets, args.per_target, plans=20, start_year=2016)
+    data = prepare_report(
+        ds,
+        month=MONTH,
+        as_of=AS_OF,
+        currency="USD",
+        book=RateBook.default(),
+        generated_at=datetime(2026, 7, 1),
+        data_vintage=None,
+    )
+    sheets = _cells(data)
+    n_cells = sum(len(f) * len(h) for _, h, f in sheets)
+    print(
+        f"observations: {len(ds.observations)}, in force as of {AS_OF}: "
+        f"{len(data.observations)}; cells written: {n_cells:,}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        job = Path(tmp) / "job.pickle"
+        job.write_bytes(pickle.dumps({"dataset": ds, "sheets": sheets}))
+        results = {kind: _child(kind, job, Path(tmp)) for kind in ("report", "bare", "pandas")}
+    bare = results["bare"]["total_s"]
+    print(f"{'contestant':<26}{'total s':>9}{'render s':>10}{'x bare':>8}{'peak MB':>9}")
+    for kind, label in (
+        ("report", "xlreport report"),
+        ("bare", "bare xlsxwriter dump"),
+        ("pandas", "pandas.to_excel+openpyxl"),
+    ):
+        r = results[kind]
+        print(
+            f"{label:<26}{r['total_s']:>9.2f}{r['render_s']:>10.2f}"
+            f"{r['total_s'] / bare:>8.2f}{r['peak_mb']:>9.0f}"
+        )
+    rep = results["report"]
+    print(
+        f"report/bare (total): {rep['total_s'] / bare:.2f}x (goal <= 1.3x); "
+        f"render only: {rep['render_s'] / bare:.2f}x"
+    )
+    print(
+        f"pandas+openpyxl/report: {results['pandas']['total_s'] / rep['total_s']:.2f}x faster "
+        f"(goal >= 3x); report peak memory {rep['peak_mb']:.0f} MB (goal <= 400 MB)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -121,7 +121,7 @@ def write_currency_sheet(ctx: RenderContext, ws: Worksheet) -> None:
         ws,
         "Currency",
         f"Report currency {d.currency}; rate source {d.rate_source}. Flows convert at their "
-        "period's average rate, targets at the report month's average rate.",
+        "period's average rate, targets at the reference rate of the as-of date.",
     )
     ws.write_string(3, 0, "Report rate", fmts.get("label"))
     ws.write_number(3, 1, float(rate["rate"]), fmts.get("kv_rate"))

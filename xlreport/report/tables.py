@@ -114,6 +114,7 @@ def write_table(
     header = fmts.get("header")
     for c, col in enumerate(columns):
         ws.set_column(c, c, col.width)
+    ws.set_row(top, 30)  # room for wrapped headers
     if not rows:
         for c, col in enumerate(columns):
             ws.write_string(top, c, col.header, header)

@@ -94,6 +94,15 @@ def test_three_months_of_downtime_give_three_reports_in_order(
     assert len(env.history()) == 4
     assert {p.name: p.stat().st_mtime_ns for p in share.iterdir()} == mtimes
 
+    # A report deleted by hand (within the retention window) comes back on the next call.
+    (share / "monthly_2026-07.xlsx").unlink()
+    restored = env.run_due(SEPT_1)
+    assert restored.returncode == 0, restored.stderr
+    assert "files missing at the destination" in restored.stderr
+    assert cover_facts(share / "monthly_2026-07.xlsx")["Report month"] == "2026-07"
+    assert successes(env.history(), "monthly")[-1] == "2026-07"
+    assert len(env.history()) == 5
+
 
 @pytest.mark.slow
 def test_two_concurrent_run_due_produce_each_month_once(tmp_path: Path, database: Path) -> None:
@@ -128,7 +137,7 @@ def test_two_computers_sharing_the_database_claim_each_month_once(
     env_a = make_env(tmp_path, database)
     share = tmp_path / "share"
     share.mkdir()
-    env_a.write_config(schedule_toml("monthly", share, start="2026-06"))
+    env_a.write_config(schedule_toml("monthly", share, start="2026-07"))
     other = tmp_path / "other-computer"
     other.mkdir()
     shutil.copy(env_a.config, other / "schedules.toml")
@@ -149,10 +158,10 @@ def test_two_computers_sharing_the_database_claim_each_month_once(
     outs = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
     history = env_a.history()
-    # June, July, August: exactly one success each, whoever produced it
-    assert sorted(successes(history, "monthly")) == ["2026-06", "2026-07", "2026-08"]
+    # July and August: exactly one success each, whoever produced it
+    assert sorted(successes(history, "monthly")) == ["2026-07", "2026-08"]
     assert [r for r in history if r["status"] != "success"] == []
-    assert visible_files(share) == [f"monthly_2026-0{m}.xlsx" for m in (6, 7, 8)]
+    assert visible_files(share) == ["monthly_2026-07.xlsx", "monthly_2026-08.xlsx"]
     assert all(workbook_problem(p) is None for p in share.iterdir())
 
 
@@ -282,7 +291,7 @@ def test_kill_9_during_run_due_never_leaves_a_partial_report(
     env = make_env(tmp_path, database)
     share = tmp_path / "share"
     share.mkdir()
-    names = [f"trial{i}" for i in range(4)]
+    names = [f"trial{i}" for i in range(3)]
     env.write_config(
         schedule_toml("ref", share, start="2026-07"),
         *(schedule_toml(n, share, start="2026-08") for n in names),

@@ -90,13 +90,27 @@ def read_ecb_file(path: str | Path, *, name: str = "ECB", origin: str | None = N
     path = Path(path)
     data = _read_csv_bytes(path)
     try:
+        # Fast path: every rate column parses as numbers ("N/A" and empty = missing).
         frame = pd.read_csv(
             io.BytesIO(data),
-            dtype=str,
+            na_values=["N/A", ""],
             keep_default_na=False,
             skipinitialspace=True,
             encoding="utf-8-sig",
+            dtype={"Date": str},
         )
+        rates = frame.drop(columns=[c for c in frame.columns if str(c).strip() == "Date"])
+        if not all(
+            pd.api.types.is_float_dtype(t) or rates[c].isna().all() for c, t in rates.dtypes.items()
+        ):
+            # Slow path: read as text so that a bad cell is reported with its line.
+            frame = pd.read_csv(
+                io.BytesIO(data),
+                dtype=str,
+                keep_default_na=False,
+                skipinitialspace=True,
+                encoding="utf-8-sig",
+            ).replace("", None)
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         raise FxError(f"{path} is not a readable CSV rate file: {exc}") from None
     if not any(str(c).strip().lower() == "date" for c in frame.columns):
@@ -105,7 +119,6 @@ def read_ecb_file(path: str | Path, *, name: str = "ECB", origin: str | None = N
             f"(download {ECB_HISTORY_URL}); for a table with columns date, base, quote, rate "
             "use load_csv / a rate CSV"
         )
-    frame = frame.replace("", None)
     return table_from_wide(
         name,
         frame,

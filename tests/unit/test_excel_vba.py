@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 import warnings
 import zipfile
+from pathlib import Path
 
 import olefile
 import pytest
@@ -94,10 +97,24 @@ def test_replacing_a_module_keeps_the_rest_of_the_project() -> None:
         replace_module_source(project, "Module1", "' 亿\n")
 
 
-def test_the_template_is_xlwings_standalone_quickstart() -> None:
+def test_the_template_is_what_xlwings_quickstart_standalone_makes(tmp_path: Path) -> None:
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from xlwings.cli import main; main()",
+            "quickstart",
+            "--standalone",
+            "demo",
+        ],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     plan = read_template()
     assert plan.template.name == "quickstart_standalone.xlsm"
-    with zipfile.ZipFile(plan.template) as zf:
+    with zipfile.ZipFile(tmp_path / "demo" / "demo.xlsm") as zf:
         assert zf.read("xl/vbaProject.bin") == plan.vba_project
     assert [k for k, _ in plan.conf_rows][:6] == [
         "Interpreter_Win",

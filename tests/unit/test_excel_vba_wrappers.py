@@ -66,7 +66,9 @@ def windows_functions(monkeypatch: pytest.MonkeyPatch) -> tuple[Any, types.Modul
     monkeypatch.setattr(xlwings, "func", udfs.xlfunc)
     monkeypatch.setattr(xlwings, "arg", udfs.xlarg)
     monkeypatch.setattr(xlwings, "ret", udfs.xlret)
-    spec = importlib.util.spec_from_file_location("_xlr_functions_as_on_windows", functions.__file__)
+    spec = importlib.util.spec_from_file_location(
+        "_xlr_functions_as_on_windows", functions.__file__
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -108,9 +110,7 @@ def test_every_function_has_a_wrapper_calling_our_module(
     assert len(names) >= 12
     for name in names:
         spec = next(s for s in list_functions(functions) if s.name == name)
-        params = ", ".join(
-            (f"Optional {a.name}" if a.optional else a.name) for a in spec.args
-        )
+        params = ", ".join((f"Optional {a.name}" if a.optional else a.name) for a in spec.args)
         assert f"Function {name}({params})" in text
         assert f'{name} = XLPy.CallUDF("{MODULE}", "{name}", ' in text
     # the prefix is a valid VBA identifier start and groups the functions in Excel

@@ -91,6 +91,13 @@ class ScheduleLock:
         self._fh.flush()
 
 
+def _clear_journal(fh: IO[str]) -> None:
+    with contextlib.suppress(OSError):
+        fh.seek(0)
+        fh.truncate()
+        fh.flush()
+
+
 @contextlib.contextmanager
 def hold_schedule_lock(
     data_dir: Path,
@@ -137,11 +144,16 @@ def hold_schedule_lock(
         fh.flush()
         try:
             yield ScheduleLock(path, fh, inherited)
+        except Exception:
+            _clear_journal(fh)
+            raise
+        except BaseException:
+            # Interrupted (signal, Ctrl-C): keep the journal, so the next holder retries
+            # at once whatever we claimed and may not have recorded as finished.
+            raise
+        else:
+            _clear_journal(fh)
         finally:
-            with contextlib.suppress(OSError):
-                fh.seek(0)
-                fh.truncate()
-                fh.flush()
             _unlock(fh)
     finally:
         fh.close()

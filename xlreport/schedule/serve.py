@@ -22,12 +22,16 @@ from apscheduler.triggers.cron import CronTrigger
 
 from xlreport.schedule.config import ScheduleConfig, ScheduleSpec
 
-__all__ = ["build_scheduler", "serve_schedules"]
+__all__ = ["StopServing", "build_scheduler", "serve_schedules"]
 
 log = logging.getLogger("xlreport.schedule")
 
 #: Called with the schedule names to run (None: all); the caller does run-due and logging.
 RunDue = Callable[[list[str] | None], None]
+
+
+class StopServing(BaseException):
+    """Raised by the signal handler to end the start-up run (recorded as interrupted)."""
 
 
 def cron_trigger(spec: ScheduleSpec) -> CronTrigger:
@@ -64,11 +68,17 @@ def serve_schedules(
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         log.info("signal %s received: stopping the scheduler", signum)
-        scheduler.shutdown(wait=False)
+        if scheduler.running:
+            scheduler.shutdown(wait=False)  # a job in progress finishes first
+        else:
+            raise StopServing(signum)  # during the start-up run: abandon it (recorded)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    run_due(None)  # catch up on everything missed while not running
+    try:
+        run_due(None)  # catch up on everything missed while not running
+    except StopServing:
+        return
     if on_ready is not None:
         now = datetime.now(UTC)
         on_ready([(s.name, cron_trigger(s).get_next_fire_time(None, now)) for s in config.schedule])

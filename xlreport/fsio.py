@@ -40,6 +40,20 @@ def _explain(exc: OSError, path: Path) -> OutputError:
     return OutputError(f"cannot write {path}: {exc.strerror or exc}; {how}")
 
 
+def _final_mode(dest: Path) -> int:
+    """The mode a normally created file would get (or the replaced file's own mode).
+
+    ``mkstemp`` creates files readable by their owner only; a report on a shared drive
+    must be readable by the team like any file the user saves.
+    """
+    try:
+        return dest.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def _fsync_dir(folder: Path) -> None:
     # Persist the rename itself; not possible (nor needed) on Windows.
     if os.name == "nt":  # pragma: no cover
@@ -82,6 +96,7 @@ def write_atomically(dest: Path, produce: Callable[[Path], None]) -> Path:
             with open(tmp, "rb+") as fh:
                 fh.flush()
                 os.fsync(fh.fileno())
+            os.chmod(tmp, _final_mode(dest))
             os.replace(tmp, dest)
             _fsync_dir(folder)
     except OSError as exc:

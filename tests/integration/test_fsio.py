@@ -84,3 +84,20 @@ def test_killed_writer_leaves_previous_file_intact(tmp_path: Path) -> None:
     assert len(stale) == 1  # the killed writer's leftover, never under the real name
     assert remove_stale_temporaries(tmp_path, older_than_s=0) == stale
     assert [p.name for p in tmp_path.iterdir()] == ["r.bin"]
+
+
+def test_new_file_gets_the_usual_permissions_not_owner_only(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        dest = write_atomically(tmp_path / "r.xlsx", lambda p: p.write_bytes(b"x"))
+    finally:
+        os.umask(old)
+    assert dest.stat().st_mode & 0o777 == 0o644  # 0o666 & ~0o022: team can read it
+
+
+def test_replaced_file_keeps_its_permissions(tmp_path: Path) -> None:
+    dest = tmp_path / "r.xlsx"
+    dest.write_bytes(b"old")
+    dest.chmod(0o640)
+    write_atomically(dest, lambda p: p.write_bytes(b"new"))
+    assert dest.stat().st_mode & 0o777 == 0o640

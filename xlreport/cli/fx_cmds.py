@@ -18,7 +18,7 @@ import typer
 
 from xlreport.cli.output import OutputFormat, emit_rows
 from xlreport.errors import DataError, FxError
-from xlreport.fx import AUDIT_COLUMNS, Basis, RateBook, audit_conversions
+from xlreport.fx import AUDIT_COLUMNS, Basis, RateBook, RateQuote, audit_conversions
 from xlreport.fx.files import ECB_HISTORY_URL
 from xlreport.model import Dataset
 from xlreport.quantity import parse_quantity
@@ -146,7 +146,7 @@ def _parse_amount(text: str) -> float:
         raise FxError(f"amount: {exc}") from None
 
 
-def _row(quote: Any) -> dict[str, Any]:
+def _row(quote: RateQuote) -> dict[str, Any]:
     return quote.as_dict()
 
 

@@ -69,19 +69,21 @@ def audit_conversions(ds: Dataset, book: RateBook, *, source: str | None = None)
     """One row per target (or observation) that carries a published dollar amount."""
     sources = {s.id: s for s in ds.sources}
     rows: list[dict[str, Any]] = []
-    items = [
-        (item, getattr(item, "id", None) if kind == "target" else getattr(item, "target_id", None))
-        for kind, group in (("target", ds.targets), ("observation", ds.observations))
-        for item in group
-        if getattr(item, "published_usd", None) is not None
+    # (source_id, target_id, amount, currency, published dollars); observations carry a
+    # published_usd only if the model gives them one.
+    items: list[tuple[str, str | None, float | None, str, float]] = [
+        (t.source_id, t.id, t.value, t.unit or "", t.published_usd)
+        for t in ds.targets
+        if t.published_usd is not None
     ]
-    for item, target_id in items:
-        amount = item.value
-        currency = item.unit
-        usd = float(item.published_usd)
+    for o in ds.observations:
+        usd_printed = getattr(o, "published_usd", None)
+        if usd_printed is not None:
+            items.append((o.source_id, o.target_id, o.value, o.unit, float(usd_printed)))
+    for source_id, target_id, amount, currency, usd in items:
         implied = amount / usd if amount is not None and usd > 0 else None
         try:
-            quote, note = _reference(book, sources[item.source_id], currency, source)
+            quote, note = _reference(book, sources[source_id], currency, source)
         except FxError as exc:
             quote, note = None, f"no reference rate: {exc}"
         ref = quote.rate if quote is not None else None
@@ -93,7 +95,7 @@ def audit_conversions(ds: Dataset, book: RateBook, *, source: str | None = None)
             ref_date = quote.period
         rows.append(
             {
-                "source_id": item.source_id,
+                "source_id": source_id,
                 "target_id": target_id,
                 "amount": amount,
                 "currency": currency,

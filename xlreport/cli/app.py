@@ -71,29 +71,24 @@ _register_all()
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Console entry point: run the app, turning xlreport errors into one-line messages."""
+    """Console entry point: run the app, turning xlreport errors into one-line messages.
+
+    Typer's standalone mode handles usage errors itself (message, exit code 2); only our
+    own errors are caught here.
+    """
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, standalone_mode=True)
     except XlreportError as exc:
         if _state["debug"]:
             raise
         typer.echo(f"Error: {exc}", err=True)
         return 1
-    except typer.Exit as exc:
-        return int(exc.exit_code or 0)
-    except typer.Abort:
-        typer.echo("Aborted.", err=True)
-        return 1
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
     except KeyboardInterrupt:
         typer.echo("Interrupted.", err=True)
         return 130
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return exc.exit_code
-        raise
     return 0
 
 

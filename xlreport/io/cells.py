@@ -18,7 +18,7 @@ from typing import Any
 from xlreport.io.layout import Column, ColumnKind
 from xlreport.model import ID_HELP
 
-__all__ = ["EMPTY", "CellProblem", "converter_for", "unquote_csv_text"]
+__all__ = ["EMPTY", "CellProblem", "Converter", "converter_for", "unquote_csv_text"]
 
 
 class _Empty:

@@ -9,9 +9,13 @@ dimension says 2 rows can hold a million. So reading goes in three steps:
    it must be a zip, with a bounded number of members, bounded declared sizes and
    compression ratios, no encrypted members and no absolute or ``..`` paths.
 2. :func:`read_workbook_sheets` starts a child process (``sheet_child.py``) with a memory
-   limit (``RLIMIT_AS`` on POSIX) and waits at most a wall-time limit. The child streams
-   each sheet's XML, checking the declared ``<dimension>`` and every row and cell column
-   against the bounds, and only then lets python-calamine load it.
+   limit (``RLIMIT_AS`` on POSIX) and waits at most a wall-time limit. The child checks
+   each sheet's declared ``<dimension>`` before python-calamine loads it. Meanwhile this
+   process streams each sheet's XML (bounded memory; zipfile never inflates a member
+   beyond its declared size) and checks every row and cell reference against the bounds,
+   stopping at the first beyond them: a sheet whose dimension understates its size is
+   refused with a clear message, and the child is killed. Scanning here rather than in
+   the child uses the second core while the child parses.
 3. The child returns plain Python rows. Anything that goes wrong becomes
    :class:`~xlreport.errors.UnsafeFileError` (a file refused) or
    :class:`~xlreport.errors.DataError` (a file that is damaged), with the file's name and
@@ -31,12 +35,14 @@ import pickle
 import signal
 import subprocess
 import sys
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from xlreport.errors import DataError, UnsafeFileError
+from xlreport.io import sheet_child
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -163,44 +169,92 @@ def check_zip_container(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> None
         )
 
 
-def _run_child(request: dict[str, Any], limits: ReadLimits, path: Path) -> dict[str, Any]:
+def _scan_sheets(path: Path, sheets: list[str], limits: ReadLimits) -> None:
+    """Stream every wanted sheet's XML and check it against the bounds (bounded memory).
+
+    Runs in this process while the child parses, on the second core: Python's zipfile
+    never inflates a member beyond its declared size, which the zip check has bounded.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = sheet_child.sheet_parts(archive)
+            for name in sheets:
+                if name in parts:
+                    part = sheet_child.sheet_part(archive, parts, name)
+                    sheet_child.scan_sheet(archive, part, name, limits.max_rows, limits.max_columns)
+    except sheet_child.Unsafe as exc:
+        raise _refuse(
+            path, str(exc), "delete unused rows and columns (or split it) and save again"
+        ) from None
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise _refuse(
+            path,
+            f"the file is damaged ({exc})",
+            "copy it again from its origin, or open it in Excel and save it again",
+        ) from exc
+    except Exception as exc:  # defusedxml refusals and malformed XML in workbook.xml
+        raise _refuse(
+            path,
+            f"its workbook index cannot be read safely ({type(exc).__name__}: {exc})",
+            "open it in Excel and save it again as 'Excel Workbook (*.xlsx)'",
+        ) from exc
+
+
+def _child_failure(
+    path: Path, returncode: int, stderr: bytes, limits: ReadLimits
+) -> UnsafeFileError:
+    if returncode < 0:
+        try:
+            what = f"the reader was stopped by {signal.Signals(-returncode).name}"
+        except ValueError:
+            what = f"the reader was stopped by signal {-returncode}"
+    else:
+        what = f"the reader failed with exit code {returncode}"
+    lines = stderr.decode("utf-8", "replace").strip().splitlines()
+    # a Rust abort says why on its first line; a Python traceback on its last
+    detail = lines[:1] if returncode < 0 else lines[-1:]
+    return _refuse(
+        path,
+        f"{what}, most likely because reading it needs more than the "
+        f"{limits.memory_bytes // _MB:,} MB of memory allowed"
+        + (f" ({detail[0][:200]})" if detail else ""),
+        "delete unused rows and columns (or split the workbook) and save again",
+    )
+
+
+def _run_child(
+    request: dict[str, Any], sheets: list[str], limits: ReadLimits, path: Path
+) -> dict[str, Any]:
     # -I: isolated mode (no current folder, user site or PYTHON* variables on the path).
     cmd = [sys.executable, "-I", str(_CHILD)]
+    env = {**os.environ, "RUST_BACKTRACE": "0"}  # one line from a Rust abort
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    )
     try:
-        done = subprocess.run(
-            cmd,
-            input=json.dumps(request).encode(),
-            capture_output=True,
-            timeout=limits.timeout_s,
-            check=False,
-            env={**os.environ, "RUST_BACKTRACE": "0"},  # one line from a Rust abort
-        )
+        assert proc.stdin is not None
+        proc.stdin.write(json.dumps(request).encode())
+        proc.stdin.close()
+        proc.stdin = None  # sent; communicate() must not flush it again
+        _scan_sheets(path, sheets, limits)  # meanwhile the child parses
+        remaining = limits.timeout_s - (time.monotonic() - started)
+        if remaining <= 0:
+            raise subprocess.TimeoutExpired(cmd, limits.timeout_s)
+        stdout, stderr = proc.communicate(timeout=remaining)
     except subprocess.TimeoutExpired:
         raise _refuse(
             path,
             f"reading it took longer than {limits.timeout_s:g} s and was stopped",
             "check that it is an ordinary data workbook; delete unused rows and save again",
         ) from None
-    if done.returncode != 0:
-        if done.returncode < 0:
-            try:
-                sig = signal.Signals(-done.returncode).name
-            except ValueError:
-                sig = f"signal {-done.returncode}"
-            what = f"the reader was stopped by {sig}"
-        else:
-            what = f"the reader failed with exit code {done.returncode}"
-        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        # a Rust abort says why on its first line; a Python traceback on its last
-        detail = lines[:1] if done.returncode < 0 else lines[-1:]
-        raise _refuse(
-            path,
-            f"{what}, most likely because reading it needs more than the "
-            f"{limits.memory_bytes // _MB:,} MB of memory allowed"
-            + (f" ({detail[0][:200]})" if detail else ""),
-            "delete unused rows and columns (or split the workbook) and save again",
-        )
-    reply: dict[str, Any] = pickle.loads(done.stdout)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    if proc.returncode != 0:
+        raise _child_failure(path, proc.returncode, stderr, limits)
+    reply: dict[str, Any] = pickle.loads(stdout)
     return reply
 
 
@@ -219,8 +273,9 @@ def read_workbook_sheets(
         "max_rows": limits.max_rows,
         "max_columns": limits.max_columns,
         "memory_bytes": limits.memory_bytes,
+        "scan": False,  # this process scans the sheets while the child parses them
     }
-    reply = _run_child(request, limits, path)
+    reply = _run_child(request, sheets, limits, path)
     if "unsafe" in reply:
         raise _refuse(
             path, reply["unsafe"], "delete unused rows and columns (or split it) and save again"

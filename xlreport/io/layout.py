@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum, StrEnum
 from functools import cache
+from typing import Any
 
 from pydantic.fields import FieldInfo
 
@@ -162,6 +163,7 @@ class Column:
     choices: tuple[str, ...]  # for choice, unit and currency columns
     description: str
     default_text: str | None  # text fields with a default: what an empty cell means
+    default: Any = None  # what an empty cell means (None for required columns: an error)
 
     @property
     def number_like(self) -> bool:
@@ -272,6 +274,7 @@ def layout_for(collection: str) -> SheetLayout:
                 choices=choices,
                 description=describe_field(collection, name),
                 default_text=default_text,
+                default=default,
             )
         )
     return SheetLayout(collection, SHEETS[collection], tuple(columns))

@@ -8,16 +8,21 @@ each with the location a user can find: ``Targets!C14`` for a cell, ``Targets ro
 for a row, ``targets.csv:14 (value)`` in a CSV file.
 
 References may point to records that are not in the file but already in the store: pass
-the stored dataset as ``known``. The returned dataset then holds only the file's records,
-each validated; its references were checked here against file + store (and the store
-checks them again when it imports), so the container is built without repeating the
-self-contained reference check.
+the stored records as ``known``. Ids and references are checked here, with cell
+locations, by the rules of :func:`xlreport.model.check_references` (file + ``known``);
+the returned Dataset holds only the file's records, each validated by its model, and is
+assembled without running the same reference check a second time.
+:meth:`xlreport.store.Store.import_dataset` checks the references again inside its
+transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -25,10 +30,10 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from xlreport.errors import DataError, Problem, ValidationFailed
-from xlreport.io.cells import EMPTY, CellProblem, converter_for, unquote_csv_text
+from xlreport.io.cells import EMPTY, CellProblem, Converter, converter_for, unquote_csv_text
 from xlreport.io.guard import DEFAULT_LIMITS, ReadLimits, read_csv_rows, read_workbook_sheets
-from xlreport.io.layout import ColumnKind, SheetLayout, column_letter, sheet_layouts
-from xlreport.model import ENTITY_MODELS, ID_HELP, Dataset, check_references
+from xlreport.io.layout import Column, ColumnKind, SheetLayout, column_letter, sheet_layouts
+from xlreport.model import ENTITY_MODELS, ID_HELP, Dataset
 
 __all__ = ["RawSheet", "read_dataset", "read_raw_sheets", "validate_raw_sheets"]
 
@@ -54,6 +59,23 @@ class RawSheet:
     @property
     def where(self) -> str:
         return self.csv_file or self.layout.sheet
+
+
+@contextmanager
+def _bulk_allocation() -> Iterator[None]:
+    """Pause the cyclic garbage collector while millions of cells become objects.
+
+    Every allocation of a container counts towards a collection, and collections walk
+    all live containers: a third of the import's time went there. Nothing created here
+    forms cycles, and the collector is restored (and runs normally) afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @cache
@@ -158,6 +180,15 @@ def _map_header(raw: RawSheet, problems: list[Problem]) -> dict[str, int] | None
     return index
 
 
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """A problem with its row and column, for ordering."""
+
+    row: int
+    col: int
+    problem: Problem
+
+
 @dataclass(slots=True)
 class _Parsed:
     records: list[dict[str, Any]]
@@ -165,52 +196,108 @@ class _Parsed:
     bad_cells: set[tuple[int, str]]  # (record index, field) that already has a problem
 
 
-def _parse_rows(raw: RawSheet, index: dict[str, int], problems: list[Problem]) -> _Parsed:
-    cols = []
-    for column in raw.layout.columns:
-        if column.name in index:
-            conv = converter_for(column)
-            unquote = raw.csv_file is not None and column.kind is ColumnKind.TEXT
-            cols.append((index[column.name], column.name, conv, unquote))
-    records: list[dict[str, Any]] = []
+#: Column kinds whose text is stripped of surrounding spaces.
+_STRIPPED = frozenset(
+    {ColumnKind.ID, ColumnKind.PERIOD, ColumnKind.DEADLINE, ColumnKind.UNIT, ColumnKind.CURRENCY}
+)
+#: Column kinds with a cell type that needs no conversion at all.
+_READY: dict[ColumnKind, type] = {
+    ColumnKind.NUMBER: float,
+    ColumnKind.TEXT: str,
+    ColumnKind.DATE: date,
+    ColumnKind.BOOLEAN: bool,
+}
+
+
+def _is_blank(row: list[Any]) -> bool:
+    return row.count("") == len(row) or all(type(v) is str and not v.strip() for v in row)
+
+
+def _convert_fast(values: list[Any], column: Column, conv: Converter) -> list[Any]:
+    """Convert a whole column in comprehensions; raises CellProblem at the first bad cell.
+
+    An empty cell becomes the column's default (None for a required column, which the
+    model then reports as required).
+    """
+    default, kind = column.default, column.kind
+    ready = _READY.get(kind)
+    if ready is not None:
+        out = [default if v == "" else v if type(v) is ready else conv(v) for v in values]
+    elif kind in _STRIPPED:
+        out = [default if v == "" else v.strip() if type(v) is str else conv(v) for v in values]
+        if "" in out:  # cells holding only spaces
+            out = [default if v == "" else v for v in out]
+    elif kind is ColumnKind.CHOICE:
+        exact = frozenset(column.choices)
+        out = [default if v == "" else v if v in exact else conv(v) for v in values]
+    else:
+        out = [default if v == "" else conv(v) for v in values]
+    if EMPTY in out:
+        out = [default if v is EMPTY else v for v in out]
+    return out
+
+
+def _parse_rows(raw: RawSheet, index: dict[str, int], problems: list[_Found]) -> _Parsed:
+    width = max(index.values()) + 1
+    kept: list[list[Any]] = []
     row_of: list[int] = []
+    for r, row in enumerate(raw.rows):
+        if r == 0:
+            continue
+        first = row[0] if row else ""
+        if (type(first) is str and not first.strip()) and _is_blank(row):
+            continue  # fully empty (the usual row starts with its id: checked at once)
+        kept.append(row if len(row) >= width else row + [""] * (width - len(row)))
+        row_of.append(r)
+    names: list[str] = []
+    columns: list[list[Any]] = []
     bad: set[tuple[int, str]] = set()
-    rows = raw.rows
-    for r in range(1, len(rows)):
-        row = rows[r]
-        width = len(row)
-        rec: dict[str, Any] = {}
-        failed = False
-        for col, name, conv, unquote in cols:
-            value = row[col] if col < width else ""
-            if value == "":
-                continue
-            if unquote:
-                value = unquote_csv_text(value)
-            try:
-                value = conv(value)
-            except CellProblem as exc:
-                problems.append(Problem(raw.cell(r, col, name), str(exc)))
-                bad.add((len(records), name))
-                failed = True
-                continue
-            if value is not EMPTY:
-                rec[name] = value
-        if rec or failed:
-            records.append(rec)
-            row_of.append(r)
+    # rows are padded to the header's width, so plain zip loses nothing (strict is 3x slower)
+    by_column: list[tuple[Any, ...]] = list(zip(*kept, strict=False)) if kept else []
+    for column in raw.layout.columns:
+        if column.name not in index:
+            continue
+        j = index[column.name]
+        values: Sequence[Any] = by_column[j] if kept else ()
+        if raw.csv_file is not None and column.kind is ColumnKind.TEXT:
+            values = [unquote_csv_text(v) if v[:1] == "'" else v for v in values]
+        conv = converter_for(column)
+        try:
+            out = _convert_fast(values, column, conv)
+        except CellProblem:
+            out = []
+            for i, v in enumerate(values):
+                value = column.default
+                if v != "":
+                    try:
+                        converted = conv(v)
+                    except CellProblem as exc:
+                        cell = raw.cell(row_of[i], j, column.name)
+                        problems.append(_Found(row_of[i], j, Problem(cell, str(exc))))
+                        bad.add((i, column.name))
+                    else:
+                        value = column.default if converted is EMPTY else converted
+                out.append(value)
+        if not column.required and out.count(column.default) == len(out):
+            continue  # all empty: leave the field out, the model's default applies
+        names.append(column.name)
+        columns.append(out)
+    if not columns:
+        return _Parsed([{} for _ in kept], row_of, bad)
+    records = [dict(zip(names, vals, strict=False)) for vals in zip(*columns, strict=False)]
     return _Parsed(records, row_of, bad)
 
 
 def _pydantic_problems(
     raw: RawSheet, index: dict[str, int], parsed: _Parsed, exc: ValidationError
-) -> list[Problem]:
+) -> list[_Found]:
+    required = {c.name for c in raw.layout.columns if c.required}
     out = []
     for err in exc.errors(include_url=False):
         loc = err["loc"]
         i = loc[0] if loc and isinstance(loc[0], int) else None
         if i is None:
-            out.append(Problem(raw.where, err["msg"]))
+            out.append(_Found(0, 0, Problem(raw.where, err["msg"])))
             continue
         r = parsed.row_of[i]
         field = loc[1] if len(loc) > 1 and isinstance(loc[1], str) else None
@@ -218,18 +305,19 @@ def _pydantic_problems(
             continue  # already reported with the cell's own value
         kind = err["type"]
         msg = err["msg"].removeprefix("Value error, ")
-        if kind == "missing":
+        if kind == "missing" or (field in required and err.get("input", "") is None):
             msg = f"{field} is required: this cell must not be empty"
         elif kind == "string_pattern_mismatch":
             msg = f"{err['input']!r} is not a valid id: {ID_HELP}"
         elif kind == "string_too_short":
             msg = f"{field} must not be empty"
         if field is None:
-            out.append(Problem(raw.row(r), msg))
+            out.append(_Found(r, -1, Problem(raw.row(r), msg)))
         elif field in index:
-            out.append(Problem(raw.cell(r, index[field], field), msg))
+            out.append(_Found(r, index[field], Problem(raw.cell(r, index[field], field), msg)))
         else:
-            out.append(Problem(raw.row(r), f"{field}: {msg} (the column {field} is absent)"))
+            text = f"{field}: {msg} (the column {field} is absent)"
+            out.append(_Found(r, -1, Problem(raw.row(r), text)))
     return out
 
 
@@ -240,80 +328,103 @@ class _Checked:
     parsed: _Parsed
     models: list[BaseModel] | None
 
+    def column(self, field: str) -> list[Any]:
+        return [rec.get(field) for rec in self.parsed.records]
+
+
+#: References checked across sheets: (kind, field) -> kind referred to.
+_REFERENCES: dict[tuple[str, str], str] = {
+    ("plans", "source_id"): "sources",
+    ("targets", "plan_id"): "plans",
+    ("targets", "source_id"): "sources",
+    ("observations", "source_id"): "sources",
+    ("observations", "target_id"): "targets",
+}
+
 
 def _check_ids_and_references(
     checked: dict[str, _Checked], known: Dataset | None, problems: list[Problem]
 ) -> None:
+    """Duplicate ids, dangling references and target/indicator disagreements, located.
+
+    These are the rules of :func:`xlreport.model.check_references`, applied with cell
+    locations and with the store's records as a second pool. Sets find the offenders;
+    only they are looked up row by row.
+    """
     ids: dict[str, set[str]] = {}
     for kind, c in checked.items():
-        first: dict[str, int] = {}
-        col = c.index["id"]
-        for i, rec in enumerate(c.parsed.records):
-            ident = rec.get("id")
-            if not isinstance(ident, str):
-                continue
+        column = c.column("id")
+        unique = set(column)
+        ids[kind] = {i for i in unique if isinstance(i, str)}
+        if len(unique) == len(column):
+            continue
+        first: dict[Any, int] = {}
+        for i, ident in enumerate(column):
             r = c.parsed.row_of[i]
-            if ident in first:
+            if ident in first and isinstance(ident, str):
+                place = "row" if c.raw.csv_file is None else "line"
+                cell = c.raw.cell(r, c.index["id"], "id")
                 problems.append(
-                    Problem(
-                        c.raw.cell(r, col, "id"),
-                        f"duplicate id {ident!r}: also on "
-                        + ("row" if c.raw.csv_file is None else "line")
-                        + f" {first[ident] + 1}",
-                    )
+                    Problem(cell, f"duplicate id {ident!r}: also on {place} {first[ident] + 1}")
                 )
-            else:
-                first[ident] = r
-        ids[kind] = set(first)
+            first.setdefault(ident, r)
     stored: dict[str, set[str]] = {
         kind: {e.id for e in getattr(known, kind)} if known is not None else set()
         for kind in ENTITY_MODELS
     }
+    where = "neither in this file nor in the database" if known is not None else "not in this file"
+    for (kind, field), target_kind in _REFERENCES.items():
+        c = checked.get(kind)
+        if c is None or field not in c.index or target_kind not in ids:
+            continue  # nothing to check, or the referenced sheet is itself unreadable
+        refs = c.column(field)
+        dangling = set(refs) - ids[target_kind] - stored[target_kind] - {None}
+        if not dangling:
+            continue
+        for i, ref in enumerate(refs):
+            if ref in dangling and isinstance(ref, str):
+                problems.append(
+                    Problem(
+                        c.raw.cell(c.parsed.row_of[i], c.index[field], field),
+                        f"{field} {ref!r} is not a known {target_kind[:-1]} id ({where}): "
+                        f"add it to the {_place_of(target_kind, c.raw)}",
+                    )
+                )
+    _check_indicators(checked, known, problems)
+
+
+def _check_indicators(
+    checked: dict[str, _Checked], known: Dataset | None, problems: list[Problem]
+) -> None:
+    """An observation's indicator must be its target's."""
+    obs = checked.get("observations")
+    if obs is None or "indicator" not in obs.index or "target_id" not in obs.index:
+        return
     indicator_of = {t.id: t.indicator for t in known.targets} if known is not None else {}
     if "targets" in checked:
-        for rec in checked["targets"].parsed.records:
-            if isinstance(rec.get("id"), str) and isinstance(rec.get("indicator"), str):
-                indicator_of.setdefault(rec["id"], rec["indicator"])
-    refs = {
-        "plans": [("source_id", "sources")],
-        "targets": [("plan_id", "plans"), ("source_id", "sources")],
-        "observations": [("source_id", "sources"), ("target_id", "targets")],
+        t = checked["targets"]
+        for ident, indicator in zip(t.column("id"), t.column("indicator"), strict=True):
+            if isinstance(ident, str) and isinstance(indicator, str):
+                indicator_of.setdefault(ident, indicator)
+    targets, indicators = obs.column("target_id"), obs.column("indicator")
+    wrong = {
+        pair
+        for pair in set(zip(targets, indicators, strict=True))
+        if pair[0] in indicator_of and indicator_of[pair[0]] != pair[1]
     }
-    where = "neither in this file nor in the database" if known is not None else "not in this file"
-    for kind, fields in refs.items():
-        c = checked.get(kind)
-        if c is None:
-            continue
-        for i, rec in enumerate(c.parsed.records):
-            r = c.parsed.row_of[i]
-            for field, target_kind in fields:
-                ref = rec.get(field)
-                if not isinstance(ref, str) or field not in c.index or target_kind not in ids:
-                    continue  # nothing to check, or the referenced sheet is itself missing
-                if ref not in ids.get(target_kind, set()) and ref not in stored[target_kind]:
-                    problems.append(
-                        Problem(
-                            c.raw.cell(r, c.index[field], field),
-                            f"{field} {ref!r} is not a known {target_kind[:-1]} id ({where}): "
-                            f"add it to the {_place_of(target_kind, c.raw)}",
-                        )
-                    )
-            if kind == "observations":
-                target, indicator = rec.get("target_id"), rec.get("indicator")
-                if (
-                    isinstance(target, str)
-                    and isinstance(indicator, str)
-                    and target in indicator_of
-                    and indicator_of[target] != indicator
-                    and "indicator" in c.index
-                ):
-                    problems.append(
-                        Problem(
-                            c.raw.cell(r, c.index["indicator"], "indicator"),
-                            f"indicator {indicator!r} differs from target {target!r}'s "
-                            f"indicator {indicator_of[target]!r}",
-                        )
-                    )
+    if not wrong:
+        return
+    col = obs.index["indicator"]
+    for i, pair in enumerate(zip(targets, indicators, strict=True)):
+        if pair in wrong:
+            target, indicator = pair
+            problems.append(
+                Problem(
+                    obs.raw.cell(obs.parsed.row_of[i], col, "indicator"),
+                    f"indicator {indicator!r} differs from target {target!r}'s "
+                    f"indicator {indicator_of[target]!r}",
+                )
+            )
 
 
 def _place_of(kind: str, raw: RawSheet) -> str:
@@ -329,18 +440,24 @@ def validate_raw_sheets(
     problems: Sequence[Problem] = (),
     context: str = "",
 ) -> Dataset:
-    """Validate raw rows into a Dataset, or raise ValidationFailed listing every problem."""
+    """Validate raw rows into a Dataset, or raise ValidationFailed listing every problem.
+
+    Every row is validated by its model; ids and references are checked here (with
+    locations, against the file and ``known``), so the Dataset container is assembled
+    from the validated records without running the same reference check a second time.
+    """
     found = list(problems)
     checked: dict[str, _Checked] = {}
     for kind, model in ENTITY_MODELS.items():
         raw = sheets.get(kind)
         if raw is None:
             continue
-        sheet_problems: list[Problem] = []
-        index = _map_header(raw, sheet_problems)
+        header_problems: list[Problem] = []
+        index = _map_header(raw, header_problems)
+        found += header_problems
         if index is None:
-            found += sheet_problems
             continue
+        sheet_problems: list[_Found] = []
         parsed = _parse_rows(raw, index, sheet_problems)
         models: list[BaseModel] | None
         try:
@@ -348,19 +465,15 @@ def validate_raw_sheets(
         except ValidationError as exc:
             models = None
             sheet_problems += _pydantic_problems(raw, index, parsed, exc)
-        found += sheet_problems
+        sheet_problems.sort(key=lambda f: (f.row, f.col))
+        found += [f.problem for f in sheet_problems]
         checked[kind] = _Checked(raw, index, parsed, models)
     _check_ids_and_references(checked, known, found)
     if found:
         raise ValidationFailed(found, context=context)
-    collections = {k: tuple(checked[k].models or ()) if k in checked else () for k in ENTITY_MODELS}
-    ds = Dataset.model_construct(**collections)
-    if check_references(ds):
-        # References into the store (checked above against it): keep the file's records
-        # only; Store.import_dataset checks the references again in its transaction.
-        return ds
-    # Self-contained: the model checks it as well (instances are not validated again).
-    return Dataset.model_validate(collections)
+    return Dataset.model_construct(
+        **{k: tuple(checked[k].models or ()) if k in checked else () for k in ENTITY_MODELS}
+    )
 
 
 def read_dataset(
@@ -368,5 +481,6 @@ def read_dataset(
 ) -> Dataset:
     """Read and validate a data workbook or CSV folder; raise ValidationFailed if not clean."""
     path = Path(path)
-    sheets, problems = read_raw_sheets(path, limits)
-    return validate_raw_sheets(sheets, known=known, problems=problems, context=path.name)
+    with _bulk_allocation():
+        sheets, problems = read_raw_sheets(path, limits)
+        return validate_raw_sheets(sheets, known=known, problems=problems, context=path.name)

@@ -9,13 +9,15 @@ Protocol: a JSON request on stdin (``path``, ``sheets``, ``max_rows``, ``max_col
 "missing": [names]}``, ``{"unsafe": message}`` or ``{"error": message}``. Rows are lists
 of plain values (str, float, int, bool, date, datetime); row 0 is the sheet's row 1.
 
-Before python-calamine loads a sheet, its XML is scanned as a stream: the declared
-``<dimension>`` and the actual rows and cell columns must stay within the bounds, and the
-scan stops at the first row beyond them.
+Before python-calamine loads a sheet, its declared ``<dimension>`` must be within the
+bounds. With ``"scan": true`` (the default when run by hand) the whole sheet XML is also
+streamed and every row and cell reference checked first; the parent process normally
+runs that scan itself, in parallel (:func:`scan_sheet` is shared with it).
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import pickle
 import posixpath
@@ -25,6 +27,7 @@ import zipfile
 from typing import Any
 
 _CHUNK = 1 << 22
+_MAX_INDEX_BYTES = 16 << 20  # workbook.xml and its relationships
 _WIDE_CELL = re.compile(rb'r="([A-Za-z]{2,})\d')
 _DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\s[^>]*?\bref="([^"]*)"')
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
@@ -57,11 +60,16 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> zip member of its XML, from workbook.xml and its relationships."""
     from defusedxml import ElementTree
 
+    names = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
     try:
-        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        infos = [archive.getinfo(n) for n in names]
     except KeyError as exc:
         raise Unsafe(f"it is not an Excel workbook: {exc.args[0]}") from None
+    for info in infos:
+        if info.file_size > _MAX_INDEX_BYTES:
+            raise Unsafe(f"its {info.filename} is {info.file_size:,} bytes: not a workbook's")
+    book = ElementTree.fromstring(archive.read(infos[0]))
+    rels = ElementTree.fromstring(archive.read(infos[1]))
     targets = {}
     for rel in rels.iter(f"{{{_NS_PKG}}}Relationship"):
         target = rel.get("Target", "")
@@ -84,6 +92,37 @@ def _beyond_pattern(max_rows: int) -> re.Pattern[bytes]:
     return re.compile(rb'r="[A-Za-z]{0,3}(\d{%d,})' % len(str(max_rows)))
 
 
+def check_dimension(
+    archive: zipfile.ZipFile, part: str, name: str, max_rows: int, max_cols: int
+) -> None:
+    """Refuse a sheet whose declared ``<dimension>`` exceeds the bounds (reads 64 KB)."""
+    with archive.open(part) as fh:
+        head = fh.read(65536)
+    _check_declared(head, name, max_rows, max_cols)
+
+
+def _check_declared(head: bytes, name: str, max_rows: int, max_cols: int) -> None:
+    m = _DIMENSION.search(head, 0, 65536)
+    if m is None:
+        return
+    ref = m.group(1).decode("ascii", "replace")
+    rows, cols = _parse_ref(ref.split(":")[-1])
+    if rows > max_rows or cols > max_cols:
+        raise Unsafe(
+            f"sheet {name!r} declares the range {ref} ({rows:,} rows x {cols:,} columns); "
+            f"at most {max_rows:,} rows and {max_cols} columns are read"
+        )
+
+
+def sheet_part(archive: zipfile.ZipFile, parts: dict[str, str], name: str) -> str:
+    part = parts[name]
+    try:
+        archive.getinfo(part)
+    except KeyError:
+        raise Unsafe(f"sheet {name!r} points to a missing part {part!r}") from None
+    return part
+
+
 def scan_sheet(
     archive: zipfile.ZipFile, part: str, name: str, max_rows: int, max_cols: int
 ) -> None:
@@ -103,15 +142,7 @@ def scan_sheet(
             buffer += chunk
             if not head_checked:  # the first read (4 MB) holds the head of any sheet
                 head_checked = True
-                m = _DIMENSION.search(buffer, 0, 65536)
-                if m is not None:
-                    ref = m.group(1).decode("ascii", "replace")
-                    rows, cols = _parse_ref(ref.split(":")[-1])
-                    if rows > max_rows or cols > max_cols:
-                        raise Unsafe(
-                            f"sheet {name!r} declares the range {ref} ({rows:,} rows x "
-                            f"{cols:,} columns); {limit}"
-                        )
+                _check_declared(buffer, name, max_rows, max_cols)
             cut = buffer.rfind(b"<") if chunk else len(buffer)
             if cut <= 0:
                 if not chunk:
@@ -154,9 +185,11 @@ def read_sheets(request: dict[str, Any]) -> dict[str, Any]:
         parts = sheet_parts(archive)
         wanted = [s for s in request["sheets"] if s in parts]
         for name in wanted:
-            if parts[name] not in archive.namelist():
-                raise Unsafe(f"sheet {name!r} points to a missing part {parts[name]!r}")
-            scan_sheet(archive, parts[name], name, max_rows, max_cols)
+            part = sheet_part(archive, parts, name)
+            if request.get("scan", True):
+                scan_sheet(archive, part, name, max_rows, max_cols)
+            else:  # the parent scans the whole sheet meanwhile; the head is checked here
+                check_dimension(archive, part, name, max_rows, max_cols)
     out: dict[str, list[list[Any]]] = {}
     with python_calamine.CalamineWorkbook.from_path(path) as book:
         for name in wanted:
@@ -173,6 +206,7 @@ def read_sheets(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> int:
+    gc.disable()  # a short-lived process building millions of acyclic objects
     request = json.loads(sys.stdin.buffer.read())
     limit_memory(int(request.get("memory_bytes", 0)))
     try:

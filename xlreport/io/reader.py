@@ -213,12 +213,39 @@ def _is_blank(row: list[Any]) -> bool:
     return row.count("") == len(row) or all(type(v) is str and not v.strip() for v in row)
 
 
-def _convert_fast(values: list[Any], column: Column, conv: Converter) -> list[Any]:
+_SPACES = (" ", "\t", "\n", "\r", "\xa0", "\u3000")
+
+
+def _already_clean(values: Sequence[Any], column: Column) -> bool:
+    """True when the column needs no conversion: every cell has its final type already.
+
+    Checked with C-level passes (a set of the cell types, one regex over the joined text)
+    instead of a Python step per cell.
+    """
+    ready = _READY.get(column.kind)
+    types = set(map(type, values))
+    if ready is not None and ready is not str:
+        return types == {ready}
+    if types != {str} or "" in values:
+        return False
+    if column.kind is ColumnKind.TEXT:
+        return True
+    if column.kind is ColumnKind.CHOICE:
+        return set(values) <= set(column.choices)
+    if column.kind in _STRIPPED:  # ids, codes and periods hold no spaces at all when clean
+        joined = "".join(values)
+        return not any(space in joined for space in _SPACES)
+    return False
+
+
+def _convert_fast(values: Sequence[Any], column: Column, conv: Converter) -> list[Any]:
     """Convert a whole column in comprehensions; raises CellProblem at the first bad cell.
 
     An empty cell becomes the column's default (None for a required column, which the
     model then reports as required).
     """
+    if _already_clean(values, column):
+        return list(values)
     default, kind = column.default, column.kind
     ready = _READY.get(kind)
     if ready is not None:
@@ -238,17 +265,17 @@ def _convert_fast(values: list[Any], column: Column, conv: Converter) -> list[An
 
 
 def _parse_rows(raw: RawSheet, index: dict[str, int], problems: list[_Found]) -> _Parsed:
+    rows = raw.rows
+    # Keep rows that are not blank; most start with their id, which settles it at once.
+    row_of = [
+        r
+        for r, row in enumerate(rows)
+        if r and row and (type(row[0]) is not str or row[0].strip() or not _is_blank(row))
+    ]
+    kept = [rows[r] for r in row_of]
     width = max(index.values()) + 1
-    kept: list[list[Any]] = []
-    row_of: list[int] = []
-    for r, row in enumerate(raw.rows):
-        if r == 0:
-            continue
-        first = row[0] if row else ""
-        if (type(first) is str and not first.strip()) and _is_blank(row):
-            continue  # fully empty (the usual row starts with its id: checked at once)
-        kept.append(row if len(row) >= width else row + [""] * (width - len(row)))
-        row_of.append(r)
+    if any(len(row) < width for row in kept):  # CSV lines may be short
+        kept = [row if len(row) >= width else row + [""] * (width - len(row)) for row in kept]
     names: list[str] = []
     columns: list[list[Any]] = []
     bad: set[tuple[int, str]] = set()

@@ -187,7 +187,7 @@ def main() -> int:
         visible = {p.name for p in share.iterdir() if not p.name.startswith(".")}
         strays = (
             visible
-            - {"ref_2026-07.xlsx", "ref_2026-08.xlsx"}
+            - {"ref_2026-07.xlsx", "ref_2026-08.xlsx", "calib_2026-08.xlsx"}
             - {f"{m}_2026-08.xlsx" for m in names[:n]}
         )
         if strays:

@@ -274,7 +274,6 @@ def write_observations_sheet(ctx: RenderContext, ws: Worksheet) -> None:
     obs = d.observations
     top = 3
     header = fmts.get("header")
-    styles = [c.style for c in OBSERVATION_COLUMNS]
     for c, col in enumerate(OBSERVATION_COLUMNS):
         ws.set_column(c, c, col.width)
     n = len(obs)
@@ -283,33 +282,36 @@ def write_observations_sheet(ctx: RenderContext, ws: Worksheet) -> None:
             ws.write_string(top, c, col.header, header)
         ws.write_string(top + 1, 0, "No observations.", fmts.get("muted"))
         return
-    # column-wise extraction: one pass per column, no per-row dicts
-    columns = []
-    for col in OBSERVATION_COLUMNS:
-        values = obs[col.key].to_numpy(dtype=object)
-        columns.append(values)
-    units = obs["unit"].to_numpy(dtype=object)
-    unit_fmt = {u: fmts.for_unit(u) for u in pd.unique(units)}
-    fixed = [None if callable(s) else fmts.get(s) for s in styles]
-    published = pd.to_datetime(obs["published"]).dt.to_pydatetime()
-    text_cols = {
-        i for i, c in enumerate(OBSERVATION_COLUMNS) if c.key not in ("value", "published")
-    }
+    # column-wise extraction into plain lists: no per-row dicts or pandas scalars
+    text_cols = [
+        (i, obs[c.key].astype(object).where(obs[c.key].notna(), None).tolist(), fmts.get(c.style))
+        for i, c in enumerate(OBSERVATION_COLUMNS)
+        if c.key not in ("value", "published")
+    ]
+    values = obs["value"].to_numpy(dtype=float).tolist()
+    units = obs["unit"].tolist()
+    unit_fmt = {u: fmts.for_unit(u) for u in set(units)}
+    value_fmts = [unit_fmt[u] for u in units]
+    # dates as Excel serial numbers (days since 1899-12-30) with a date format
+    serials = (
+        (pd.to_datetime(obs["published"]) - pd.Timestamp("1899-12-30")).dt.days.astype(float)
+    ).tolist()
+    date_fmt = fmts.get("date")
     write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
     for i in range(n):
         r = top + 1 + i
-        for c in text_cols:
-            v = columns[c][i]
-            if v is None or (isinstance(v, float) and v != v):
-                write_blank(r, c, None, fixed[c])
+        for c, column, fmt in text_cols:
+            v = column[i]
+            if v is None:
+                write_blank(r, c, None, fmt)
             else:
-                write_string(r, c, str(v), fixed[c])
-        v = columns[3][i]
-        if v is None or v != v:
-            write_blank(r, 3, None, unit_fmt[units[i]])
+                write_string(r, c, v if isinstance(v, str) else str(v), fmt)
+        v = values[i]
+        if v != v:  # NaN
+            write_blank(r, 3, None, value_fmts[i])
         else:
-            write_number(r, 3, v, unit_fmt[units[i]])
-        ws.write_datetime(r, 7, published[i], fixed[7])
+            write_number(r, 3, v, value_fmts[i])
+        write_number(r, 7, serials[i], date_fmt)
     ws.add_table(
         top,
         0,

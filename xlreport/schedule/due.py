@@ -80,6 +80,9 @@ def parse_now(text: str | None) -> datetime:
     return value if value.tzinfo is not None else value.astimezone()
 
 
+REASON_FILES_MISSING = "files missing at the destination"
+
+
 @dataclass(frozen=True, slots=True)
 class DuePlan:
     """What one schedule must produce now, and why."""
@@ -128,7 +131,7 @@ def plan_due_months(
         if month in ok and month in disk:
             present.append(month)
         elif month in ok:
-            todo.append((month, "files missing at the destination"))
+            todo.append((month, REASON_FILES_MISSING))
         elif month in set(tried):
             todo.append((month, "earlier attempt did not succeed"))
         else:

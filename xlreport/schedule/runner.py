@@ -19,6 +19,7 @@ prints: progress goes to the ``emit`` callback the caller passes.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
@@ -30,7 +31,7 @@ from pathlib import Path
 from xlreport.errors import ScheduleError, StoreError, XlreportError
 from xlreport.fsio import remove_stale_temporaries, write_atomically
 from xlreport.schedule.config import ScheduleConfig, ScheduleSpec
-from xlreport.schedule.due import DuePlan, last_day_of, plan_due_months
+from xlreport.schedule.due import REASON_FILES_MISSING, DuePlan, last_day_of, plan_due_months
 from xlreport.schedule.files import (
     RetentionResult,
     apply_retention,
@@ -150,6 +151,7 @@ def _check_destination(spec: ScheduleSpec) -> None:
     )
 
 
+@functools.cache
 def _shared_file_mode() -> int:
     """``rw-rw-rw-`` less the umask: what a plain new file gets (temporary files are 0600)."""
     if os.name == "nt":  # pragma: no cover - permissions come from the folder's ACL
@@ -218,7 +220,7 @@ def _claim(
     # record from elsewhere is trusted for FOREIGN_STALE_AFTER.
     stale = timedelta(0) if month in lock.inherited_claims else FOREIGN_STALE_AFTER
     lock.note_claim(month)
-    if reason == "files missing at the destination":
+    if reason == REASON_FILES_MISSING:
         # The month succeeded before but its files are gone: a new run, unless one is running.
         try:
             return store.start_run(spec.name, month, stale_after=stale)

@@ -125,3 +125,13 @@ def test_template_must_be_an_xlsx_name(tmp_path: Path) -> None:
 
     with pytest.raises(OutputError, match=r"a data workbook is an \.xlsx file"):
         write_data_template(tmp_path / "t.xls")
+
+
+def test_data_format_doc_describes_every_column_and_command() -> None:
+    doc = (COMMITTED.parents[1] / "docs" / "data-format.md").read_text(encoding="utf-8")
+    for lay in sheet_layouts():
+        assert f"### {lay.sheet} ({lay.csv_name})" in doc
+        for column in lay.columns:
+            assert f"| `{column.name}` |" in doc, f"{lay.sheet}.{column.name} is not documented"
+    for command in ("template", "validate", "import", "export"):
+        assert f"xlreport data {command}" in doc

@@ -30,8 +30,8 @@ from __future__ import annotations
 
 import csv
 import json
+import marshal
 import os
-import pickle
 import signal
 import subprocess
 import sys
@@ -254,7 +254,13 @@ def _run_child(
             proc.communicate()
     if proc.returncode != 0:
         raise _child_failure(path, proc.returncode, stderr, limits)
-    reply: dict[str, Any] = pickle.loads(stdout)
+    reply: dict[str, Any] = marshal.loads(stdout)
+    for name, columns in reply.get("tagged", {}).items():
+        rows = reply["sheets"][name]
+        for j in columns:
+            for row in rows:
+                if type(row[j]) is tuple:
+                    row[j] = sheet_child.untag(row[j])
     return reply
 
 

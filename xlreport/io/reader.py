@@ -35,7 +35,7 @@ from xlreport.io.guard import DEFAULT_LIMITS, ReadLimits, read_csv_rows, read_wo
 from xlreport.io.layout import Column, ColumnKind, SheetLayout, column_letter, sheet_layouts
 from xlreport.model import ENTITY_MODELS, ID_HELP, Dataset
 
-__all__ = ["RawSheet", "read_dataset", "read_raw_sheets", "validate_raw_sheets"]
+__all__ = ["RawSheet", "bulk_allocation", "read_dataset", "read_raw_sheets", "validate_raw_sheets"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +62,7 @@ class RawSheet:
 
 
 @contextmanager
-def _bulk_allocation() -> Iterator[None]:
+def bulk_allocation() -> Iterator[None]:
     """Pause the cyclic garbage collector while millions of cells become objects.
 
     Every allocation of a container counts towards a collection, and collections walk
@@ -508,6 +508,6 @@ def read_dataset(
 ) -> Dataset:
     """Read and validate a data workbook or CSV folder; raise ValidationFailed if not clean."""
     path = Path(path)
-    with _bulk_allocation():
+    with bulk_allocation():
         sheets, problems = read_raw_sheets(path, limits)
         return validate_raw_sheets(sheets, known=known, problems=problems, context=path.name)

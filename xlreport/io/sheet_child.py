@@ -5,9 +5,10 @@ python-calamine and defusedxml, so it starts quickly and a crash here (python-ca
 aborts the process when a sheet declares billions of cells) cannot take the parent down.
 
 Protocol: a JSON request on stdin (``path``, ``sheets``, ``max_rows``, ``max_columns``,
-``memory_bytes``); a pickled reply on stdout, one of ``{"sheets": {name: rows},
+``memory_bytes``, ``scan``); a marshalled reply on stdout, one of ``{"sheets": {name: rows},
 "missing": [names]}``, ``{"unsafe": message}`` or ``{"error": message}``. Rows are lists
-of plain values (str, float, int, bool, date, datetime); row 0 is the sheet's row 1.
+of plain values (str, float, int, bool); date-like cells travel as tagged tuples, listed
+per sheet in ``"tagged"`` (see :func:`untag`); row 0 is the sheet's row 1.
 
 Before python-calamine loads a sheet, its declared ``<dimension>`` must be within the
 bounds. With ``"scan": true`` (the default when run by hand) the whole sheet XML is also
@@ -17,9 +18,10 @@ runs that scan itself, in parallel (:func:`scan_sheet` is shared with it).
 
 from __future__ import annotations
 
+import datetime
 import gc
 import json
-import pickle
+import marshal
 import posixpath
 import re
 import sys
@@ -205,6 +207,44 @@ def read_sheets(request: dict[str, Any]) -> dict[str, Any]:
     return {"sheets": out, "missing": missing}
 
 
+#: Cell types marshal cannot carry, sent as tagged tuples (calamine never yields tuples).
+_TEMPORAL = (datetime.date, datetime.datetime, datetime.time, datetime.timedelta)
+
+
+def _tag(value: Any) -> tuple[str, Any]:
+    if type(value) is datetime.date:
+        return ("d", value.toordinal())
+    if type(value) is datetime.timedelta:
+        return ("p", value.total_seconds())
+    return ("t" if type(value) is datetime.datetime else "h", value.isoformat())
+
+
+def untag(value: tuple[str, Any]) -> Any:
+    """The date, datetime, time or timedelta that :func:`_tag` sent."""
+    kind, data = value
+    if kind == "d":
+        return datetime.date.fromordinal(data)
+    if kind == "p":
+        return datetime.timedelta(seconds=data)
+    if kind == "t":
+        return datetime.datetime.fromisoformat(data)
+    return datetime.time.fromisoformat(data)
+
+
+def tag_temporal(rows: list[list[Any]]) -> list[int]:
+    """Replace date-like cells by tagged tuples, in place; the columns that hold them."""
+    if not rows:
+        return []
+    tagged = []
+    for j, column in enumerate(zip(*rows, strict=False)):  # calamine rows are rectangular
+        if any(issubclass(t, _TEMPORAL) for t in set(map(type, column))):
+            tagged.append(j)
+            for row in rows:
+                if isinstance(row[j], _TEMPORAL):
+                    row[j] = _tag(row[j])
+    return tagged
+
+
 def main() -> int:
     gc.disable()  # a short-lived process building millions of acyclic objects
     request = json.loads(sys.stdin.buffer.read())
@@ -217,7 +257,9 @@ def main() -> int:
         reply = {"unsafe": "reading it needs more memory than the limit allows"}
     except Exception as exc:  # calamine, zip and XML errors: reported, not raised
         reply = {"error": f"{type(exc).__name__}: {exc}"}
-    sys.stdout.buffer.write(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
+    if "sheets" in reply:  # marshal is 3x faster than pickle for plain values
+        reply["tagged"] = {name: tag_temporal(rows) for name, rows in reply["sheets"].items()}
+    sys.stdout.buffer.write(marshal.dumps(reply))
     sys.stdout.buffer.flush()
     return 0
 

@@ -187,3 +187,14 @@ def test_not_an_xlsx_name_or_missing_path(tmp_path: Path) -> None:
     (tmp_path / "fake.xlsx").write_text("id,title\n")
     with pytest.raises(UnsafeFileError, match=r"fake\.xlsx: it is not an \.xlsx workbook"):
         read_dataset(tmp_path / "fake.xlsx")
+
+
+def test_date_cells_with_a_time_of_day_are_refused(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    rows = good_rows()
+    rows["Observations"][1][8] = datetime(2024, 5, 25, 14, 30)  # through the child and back
+    problems = _problems(write_rows_workbook(tmp_path / "time.xlsx", rows))
+    assert problems == [
+        "Observations!I2: 2024-05-25T14:30:00 has a time of day: enter the date only"
+    ]

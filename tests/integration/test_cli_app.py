@@ -29,3 +29,14 @@ def test_xlreport_error_is_one_line_and_exits_1(capsys: pytest.CaptureFixture[st
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--version"]) == 0
     assert capsys.readouterr().out.strip() == "xlreport 0.1.0"
+
+
+@pytest.mark.parametrize("module", ["xlreport", "xlreport.cli"])
+def test_runs_as_a_module(module: str) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", module, "--version"], capture_output=True, text=True, check=False
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "xlreport 0.1.0")

@@ -1,0 +1,7 @@
+"""`python -m xlreport.cli`: the command line."""
+
+import sys
+
+from xlreport.cli import main
+
+sys.exit(main())

@@ -56,7 +56,7 @@ def _with_revision() -> Dataset:
     return ds.model_copy(update={"observations": ds.observations + extra})
 
 
-def _prepare(ds: Dataset, month: str, book: RateBook):  # noqa: ANN202
+def _prepare(ds: Dataset, month: str, book: RateBook):
     end = month_bounds(month)[1]
     return prepare_report(
         ds,

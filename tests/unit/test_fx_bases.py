@@ -179,3 +179,29 @@ def test_the_precomputed_daily_map_equals_the_binary_search() -> None:
     k = int(np.flatnonzero(a.ok)[0])
     last = days[days <= asked[k]].max()
     assert a.used[k] == last and (asked[k] - last).astype(int) <= 7
+
+
+def test_a_period_ending_on_a_weekend_is_complete_with_its_friday_rate() -> None:
+    # Weekly rates through October, then Wed 28 to Fri 30 October 2026; the 31st is a
+    # Saturday, so October is complete. Mean of the seven crosses:
+    #   (5 * 1.10/7.7 + 1.12/7.8 + 1.14/7.9) / 7.
+    # November has rates up to Fri 27 only; it ends on Monday 30, so it is not complete.
+    days = ["2026-10-01", "2026-10-07", "2026-10-14", "2026-10-21", "2026-10-28"]
+    days += ["2026-10-29", "2026-10-30", "2026-11-06", "2026-11-13", "2026-11-20"]
+    days += ["2026-11-27"]
+    table = pd.DataFrame(
+        {
+            "date": days,
+            "USD": [1.10] * 5 + [1.12, 1.14] + [1.10] * 4,
+            "CNY": [7.7] * 5 + [7.8, 7.9] + [7.7] * 4,
+        }
+    )
+    b = RateBook(default_source="T")
+    b.add_source("T", table, anchor="EUR", max_gap_days=7)
+    quote = b.rate("CNY", "USD", month="2026-10", basis="month-average")
+    expected = (5 * (1.10 / 7.7) + 1.12 / 7.8 + 1.14 / 7.9) / 7
+    assert quote.rate == pytest.approx(expected, rel=1e-15)
+    end = b.rate("CNY", "USD", month="2026-10", basis="end-of-period")
+    assert end.date_used == date(2026, 10, 30)
+    with pytest.raises(RateNotAvailableError, match="not complete"):
+        b.rate("CNY", "USD", month="2026-11", basis="month-average")

@@ -13,8 +13,9 @@ The rules, the same for every source:
 
 A period rate needs the whole period covered: at least one rate in it, no stretch of more
 than ``max_gap_days`` without one (counted from the period's first day to its last), and a
-rate dated on or after the period's last day somewhere in the series, so that a month
-still in progress is never averaged as if it were complete.
+rate dated on or after the period's last *weekday* somewhere in the series, so that a month
+still in progress is never averaged as if it were complete. (Reference rates are published
+on weekdays: October 2026 ends on a Saturday and is complete with Friday the 30th.)
 """
 
 from __future__ import annotations
@@ -108,10 +109,15 @@ def look_up_daily(series: PairSeries, days: np.ndarray) -> PeriodLookup:
     return PeriodLookup(rate, np.where(ok, used, NAT), ok, ok.astype(int))
 
 
+def _last_weekday(end: np.datetime64) -> np.datetime64:
+    """The last Monday-to-Friday day on or before ``end``."""
+    return np.busday_offset(np.datetime64(end, "D"), 0, roll="backward")
+
+
 def _period_covered(series: PairSeries, start: np.datetime64, end: np.datetime64) -> bool:
     lo = np.searchsorted(series.days, start, side="left")
     hi = np.searchsorted(series.days, end, side="right")
-    if hi <= lo or series.days[-1] < end:
+    if hi <= lo or series.days[-1] < _last_weekday(end):
         return False
     points = np.concatenate([[start], series.days[lo:hi], [end]]).astype("datetime64[D]")
     return int(np.diff(points).astype(np.int64).max()) <= series.max_gap_days
@@ -175,7 +181,7 @@ def explain_period(series: PairSeries, label: str, start: np.datetime64, end: np
     cover = _coverage(series)
     if len(series.days) == 0:
         return f"no rate for {label}: {cover}"
-    if series.days[-1] < end:
+    if series.days[-1] < _last_weekday(end):
         return (
             f"no rate for {label}: the period ends on {end} but the last published rate is "
             f"dated {series.days[-1]}, so the period is not complete in this source "

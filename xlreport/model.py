@@ -464,12 +464,12 @@ def check_references(ds: Dataset) -> list[Problem]:
     for o in ds.observations:
         need("sources", o.source_id, f"observation {o.id}", "source_id")
         need("targets", o.target_id, f"observation {o.id}", "target_id")
-        t = targets.get(o.target_id or "")
-        if t is not None and t.indicator != o.indicator:
+        target = targets.get(o.target_id or "")
+        if target is not None and target.indicator != o.indicator:
             problems.append(
                 Problem(
                     f"observation {o.id}",
-                    f"indicator {o.indicator!r} differs from its target's {t.indicator!r}",
+                    f"indicator {o.indicator!r} differs from its target's {target.indicator!r}",
                 )
             )
     return problems

@@ -84,7 +84,7 @@ OBSERVATION_COLUMNS: tuple[str, ...] = (
     "period_months",
 )
 
-_FLOAT_TARGET = ("value", "low", "high", "tolerance", "multiple", "baseline_value")
+_FLOAT_TARGET: tuple[str, ...] = ("value", "low", "high", "tolerance", "multiple", "baseline_value")
 _FLOAT_TARGET += ("published_usd", "deadline_time", "baseline_time")
 _FLOAT_OBS = ("value", "growth_yoy", "period_time", "period_start_time")
 

@@ -111,7 +111,7 @@ def look_up_daily(series: PairSeries, days: np.ndarray) -> PeriodLookup:
 
 def _last_weekday(end: np.datetime64) -> np.datetime64:
     """The last Monday-to-Friday day on or before ``end``."""
-    return np.busday_offset(np.datetime64(end, "D"), 0, roll="backward")
+    return np.busday_offset(end.astype("datetime64[D]"), 0, roll="backward")
 
 
 def _period_covered(series: PairSeries, start: np.datetime64, end: np.datetime64) -> bool:

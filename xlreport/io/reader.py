@@ -401,10 +401,10 @@ def _check_ids_and_references(
     }
     where = "neither in this file nor in the database" if known is not None else "not in this file"
     for (kind, field), target_kind in _REFERENCES.items():
-        c = checked.get(kind)
-        if c is None or field not in c.index or target_kind not in ids:
+        sheet = checked.get(kind)
+        if sheet is None or field not in sheet.index or target_kind not in ids:
             continue  # nothing to check, or the referenced sheet is itself unreadable
-        refs = c.column(field)
+        refs = sheet.column(field)
         dangling = set(refs) - ids[target_kind] - stored[target_kind] - {None}
         if not dangling:
             continue
@@ -412,9 +412,9 @@ def _check_ids_and_references(
             if ref in dangling and isinstance(ref, str):
                 problems.append(
                     Problem(
-                        c.raw.cell(c.parsed.row_of[i], c.index[field], field),
+                        sheet.raw.cell(sheet.parsed.row_of[i], sheet.index[field], field),
                         f"{field} {ref!r} is not a known {target_kind[:-1]} id ({where}): "
-                        f"add it to the {_place_of(target_kind, c.raw)}",
+                        f"add it to the {_place_of(target_kind, sheet.raw)}",
                     )
                 )
     _check_indicators(checked, known, problems)
@@ -498,9 +498,12 @@ def validate_raw_sheets(
     _check_ids_and_references(checked, known, found)
     if found:
         raise ValidationFailed(found, context=context)
-    return Dataset.model_construct(
-        **{k: tuple(checked[k].models or ()) if k in checked else () for k in ENTITY_MODELS}
-    )
+    # each value is a tuple of that kind's own model (validated above); the mapping is keyed
+    # by name, so its value type is only known per key
+    collections: dict[str, Any] = {
+        k: tuple(checked[k].models or ()) if k in checked else () for k in ENTITY_MODELS
+    }
+    return Dataset.model_construct(**collections)
 
 
 def read_dataset(

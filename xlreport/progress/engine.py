@@ -98,12 +98,17 @@ PROGRESS_COLUMNS: tuple[str, ...] = (
     "status_reason",
 )
 
+#: ``None`` as a 0-d object array, for np.where: the result is the same as with a bare
+#: None (an object array holding None), which numpy's type stubs do not accept there
+_NONE = np.array(None, dtype=object)
 _KIND_RANK = {"span": 0, "month": 1, "quarter": 2, "ytd": 3, "year": 4}
-_TARGET_NEEDS = ("id", "plan_id", "name", "indicator", "kind", "comparator", "value", "low")
+_TARGET_NEEDS: tuple[str, ...] = ("id", "plan_id", "name", "indicator", "kind", "comparator")
+_TARGET_NEEDS += ("value", "low")
 _TARGET_NEEDS += ("high", "tolerance", "multiple", "unit", "deadline", "baseline_value")
 _TARGET_NEEDS += ("baseline_period", "baseline_qualifier", "deadline_time", "deadline_date")
 _TARGET_NEEDS += ("baseline_time", "plan_start_year")
-_OBS_NEEDS = ("id", "indicator", "target_id", "period", "value", "growth_yoy", "unit")
+_OBS_NEEDS: tuple[str, ...] = ("id", "indicator", "target_id", "period", "value", "growth_yoy")
+_OBS_NEEDS += ("unit",)
 _OBS_NEEDS += ("qualifier", "cumulative", "source_id", "published", "derived", "period_kind")
 _OBS_NEEDS += ("period_year", "period_sub", "period_time", "period_start_time")
 
@@ -258,11 +263,13 @@ def _cumulative_actuals(tg: pd.DataFrame, valued: pd.DataFrame, n: int) -> pd.Da
 
 
 def _numbers(tg: pd.DataFrame, col: str) -> np.ndarray:
-    return tg[col].to_numpy(dtype=float)
+    out: np.ndarray = tg[col].to_numpy(dtype=float)
+    return out
 
 
 def _text(tg: pd.DataFrame, col: str) -> np.ndarray:
-    return tg[col].to_numpy(dtype=object)
+    out: np.ndarray = tg[col].to_numpy(dtype=object)
+    return out
 
 
 def compute_progress(
@@ -357,7 +364,7 @@ def compute_progress(
     b[is_mile] = np.nan
     t0[is_mile] = np.nan
     b_period[is_mile] = None
-    basis = np.where(is_mile, None, basis)
+    basis = np.where(is_mile, _NONE, basis)
 
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # shares and the linear path
@@ -532,11 +539,11 @@ def compute_progress(
             "expected_value": expected,
             "gap_to_path": gap,
             "required_cagr": req,
-            "required_cagr_from": np.where(np.isnan(req), None, b_period),
+            "required_cagr_from": np.where(np.isnan(req), _NONE, b_period),
             "required_cagr_from_now": req_now,
             "actual_cagr": act,
             "growth_ratio": ratio,
-            "eurostat_class": np.where(np.isnan(ratio), None, eurostat),
+            "eurostat_class": np.where(np.isnan(ratio), _NONE, eurostat),
             "anticipated_value": antic,
             "anticipated_gap": antic_gap,
             "met": met,
@@ -558,7 +565,7 @@ def compute_progress(
             "reference_time": t0,
             "path_share": path_share,
             "pace_ratio": pace,
-            "fully_met": np.where(have_a & (comp == "range"), fully, None),
+            "fully_met": np.where(have_a & (comp == "range"), fully, _NONE),
             "status_reason": reason,
         },
         index=pd.Index(tg["id"].to_numpy(dtype=object), name="target_id"),

@@ -114,5 +114,9 @@ def _write_pdf(xlsx: Path) -> Path:
     dest = xlsx.with_suffix(".pdf")
     with tempfile.TemporaryDirectory(prefix=".xlreport-pdf-", dir=xlsx.parent) as tmp:
         made = office.convert(xlsx, "pdf", Path(tmp))
-        write_atomically(dest, lambda out: shutil.copyfile(made, out))
+
+        def copy_pdf(out: Path) -> None:
+            shutil.copyfile(made, out)
+
+        write_atomically(dest, copy_pdf)
     return dest

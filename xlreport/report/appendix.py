@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
@@ -36,7 +36,10 @@ def _unit_style(row: dict[str, Any]) -> str:
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     if frame is None or frame.empty:
         return []
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+    records: list[dict[str, Any]] = (
+        frame.astype(object).where(frame.notna(), None).to_dict("records")
+    )
+    return records
 
 
 def _title(ctx: RenderContext, ws: Worksheet, title: str, subtitle: str) -> None:
@@ -282,9 +285,14 @@ def write_observations_sheet(ctx: RenderContext, ws: Worksheet) -> None:
             ws.write_string(top, c, col.header, header)
         ws.write_string(top + 1, 0, "No observations.", fmts.get("muted"))
         return
-    # column-wise extraction into plain lists: no per-row dicts or pandas scalars
+    # column-wise extraction into plain lists: no per-row dicts or pandas scalars;
+    # only Value's style is a function of the row, the text columns have a fixed style key
     text_cols = [
-        (i, obs[c.key].astype(object).where(obs[c.key].notna(), None).tolist(), fmts.get(c.style))
+        (
+            i,
+            obs[c.key].astype(object).where(obs[c.key].notna(), None).tolist(),
+            fmts.get(cast(str, c.style)),
+        )
         for i, c in enumerate(OBSERVATION_COLUMNS)
         if c.key not in ("value", "published")
     ]

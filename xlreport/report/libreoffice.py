@@ -12,6 +12,7 @@ import contextlib
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -54,7 +55,7 @@ class LibreOffice:
     def _locked(self) -> Iterator[None]:
         self.profile.mkdir(parents=True, exist_ok=True)
         with open(self.profile.parent / f".{self.profile.name}.lock", "w") as fh:
-            if os.name == "nt":  # pragma: no cover - Windows
+            if sys.platform == "win32":  # pragma: no cover - Windows
                 import msvcrt
 
                 msvcrt.locking(fh.fileno(), msvcrt.LK_LOCK, 1)

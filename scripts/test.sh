@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Set up, start a throwaway PostgreSQL server when one is installed, and run the whole
-# test suite. Under CI (CI=true) the PostgreSQL tests are required, not skipped.
+# Set up, start a throwaway PostgreSQL server when one is installed, run the lint and type
+# checks, then the whole test suite. Under CI (CI=true) the PostgreSQL tests are required.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -14,5 +14,10 @@ if [ -z "${XLREPORT_TEST_POSTGRES_URL:-}" ]; then
     exit 1
   fi
 fi
+
+echo "test: ruff (lint, format) and mypy --strict on the package"
+.venv/bin/ruff check xlreport tests bench
+.venv/bin/ruff format --check --quiet xlreport tests bench
+.venv/bin/mypy xlreport
 
 .venv/bin/python -m pytest "$@"

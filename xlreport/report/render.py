@@ -175,9 +175,9 @@ def _write_plan_sheet(ctx: RenderContext, plan: dict[str, Any], ws: Worksheet) -
 
     ws.write_string(0, 0, str(plan["name"]), fmts.get("title"))
     years = (
-        f"{plan['start_year']}-{plan['end_year']}"
+        f"{int(plan['start_year'])}-{int(plan['end_year'])}"
         if not is_missing(plan.get("start_year"))
-        else f"to {plan['end_year']}"
+        else f"to {int(plan['end_year'])}"
     )
     ws.write_string(
         1,
@@ -295,7 +295,12 @@ def _write_cover(ctx: RenderContext, ws: Worksheet) -> None:
     if t.report.subtitle:
         ws.write_string(7, 1, t.report.subtitle, fmts.get("subtitle"))
     rate = data.report_rate
-    rate_text = f"{rate['source']}: {rate['frm']}->{rate['to']} {rate['basis']} {rate['period']}"
+    # A daily quote has a day used and no period; an average or end rate has a period.
+    when = rate["period"] if not is_missing(rate.get("period")) else rate.get("date_used")
+    rate_text = (
+        f"{rate['source']} {rate['basis']} rate for {when}: "
+        f"1 {rate['frm']} = {float(rate['rate']):.6g} {rate['to']}"
+    )
     facts: list[tuple[str, Any, str]] = [
         ("Report month", data.month, "text"),
         ("As of", data.as_of, "kv_date"),

@@ -10,9 +10,8 @@ JSON output (the contract scripts rely on) is an array of objects:
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, TypedDict
 
 import typer
 
@@ -33,15 +32,9 @@ fx_app = typer.Typer(
 
 QUOTE_COLUMNS = ("from", "to", "rate", "date_used", "period", "basis", "source")
 CONVERT_COLUMNS = (*QUOTE_COLUMNS, "amount", "result")
-AUDIT_CLI_COLUMNS = (
-    "source_id",
-    "amount",
-    "currency",
-    "published_usd",
-    "implied_rate",
-    "reference_rate",
-    "reference_date",
-    "deviation",
+# The table leaves out the wide columns (its notes are printed below it).
+AUDIT_CLI_COLUMNS = tuple(
+    c for c in AUDIT_COLUMNS if c not in ("target_id", "reference_basis", "note")
 )
 
 DateOpt = Annotated[
@@ -146,8 +139,36 @@ def _parse_amount(text: str) -> float:
         raise FxError(f"amount: {exc}") from None
 
 
-def _row(quote: RateQuote) -> dict[str, Any]:
-    return quote.as_dict()
+class _QuoteOptions(TypedDict):
+    """The options ``fx rate`` and ``fx convert`` share, as :class:`RateBook` keywords."""
+
+    date: str | None
+    month: str | None
+    year: str | None
+    basis: Basis | None
+    kind: str
+    source: str | None
+    fallback: bool
+
+
+def _quote_options(
+    date_: str | None,
+    month: str | None,
+    year: str | None,
+    basis: Basis | None,
+    stock: bool,
+    source: str | None,
+    fallback: bool,
+) -> _QuoteOptions:
+    return _QuoteOptions(
+        date=date_,
+        month=month,
+        year=year,
+        basis=basis,
+        kind="stock" if stock else "flow",
+        source=source,
+        fallback=fallback,
+    )
 
 
 @fx_app.command("rate")
@@ -169,20 +190,9 @@ def rate_cmd(
 
     Without --date/--month/--year: the latest published rate (its day is shown).
     """
-    book = _book_for_quotes(rates, rates_name)
-    quote = book.rate(
-        frm,
-        to,
-        date=date_,
-        month=month,
-        year=year,
-        basis=basis,
-        kind="stock" if stock else "flow",
-        source=source,
-        fallback=fallback,
-    )
-    title = _title(quote, date_ is None and month is None and year is None)
-    emit_rows([_row(quote)], fmt, columns=QUOTE_COLUMNS, title=title)
+    when = _quote_options(date_, month, year, basis, stock, source, fallback)
+    quote = _book_for_quotes(rates, rates_name).rate(frm, to, **when)
+    emit_rows([quote.as_dict()], fmt, columns=QUOTE_COLUMNS, title=_title(quote, when))
 
 
 @fx_app.command("convert")
@@ -203,21 +213,9 @@ def convert_cmd(
 ) -> None:
     """Convert AMOUNT of FROM into TO, showing the rate and what it rests on."""
     value = _parse_amount(amount)
-    book = _book_for_quotes(rates, rates_name)
-    conv = book.convert(
-        value,
-        frm,
-        to,
-        date=date_,
-        month=month,
-        year=year,
-        basis=basis,
-        kind="stock" if stock else "flow",
-        source=source,
-        fallback=fallback,
-    )
-    title = _title(conv, date_ is None and month is None and year is None)
-    emit_rows([_row(conv)], fmt, columns=CONVERT_COLUMNS, title=title)
+    when = _quote_options(date_, month, year, basis, stock, source, fallback)
+    conv = _book_for_quotes(rates, rates_name).convert(value, frm, to, **when)
+    emit_rows([conv.as_dict()], fmt, columns=CONVERT_COLUMNS, title=_title(conv, when))
 
 
 @fx_app.command("audit")
@@ -240,8 +238,10 @@ def audit_cmd(
                 typer.echo(f"{r['source_id']}: {r['note']}")
 
 
-def _title(quote: Any, latest: bool) -> str:
-    used: date | None = quote.date_used
+def _title(quote: RateQuote, when: _QuoteOptions) -> str:
+    """Without a date, month or year the quote is the latest rate: say which day it is."""
+    latest = when["date"] is None and when["month"] is None and when["year"] is None
+    used = quote.date_used
     if latest and used is not None:
         return f"Latest available rate ({used.isoformat()}, {quote.source})"
     return f"{quote.frm} -> {quote.to} ({quote.basis}, {quote.source})"

@@ -183,10 +183,12 @@ def _measure(row: dict[str, Any], column: str, tid: str, what: str) -> Any:
     return value
 
 
-def _field(value: Any, choices: list[str] | tuple[str, ...], default: str) -> str:
+def _field(
+    value: Any, choices: list[str] | tuple[str, ...], default: str, name: str = "field"
+) -> str:
     if value is None:
         return default
-    return to_choice(value, "field", choices, default=default)
+    return to_choice(value, name, choices, default=default)
 
 
 # ---------------------------------------------------------------------- targets
@@ -351,12 +353,7 @@ def XLR_STATUS(target: Any, field: Any = None, as_of: Any = None, tolerance: Any
 )
 def XLR_CAGR_REQUIRED(target: Any, start: Any = None, as_of: Any = None) -> Any:
     tid, row = _progress_row(target, as_of, None)
-    frm = (
-        "baseline"
-        if start is None
-        else to_choice(start, "start", ("baseline", "now"), default="baseline")
-    )
-    if frm == "now":
+    if _field(start, ("baseline", "now"), "baseline", name="start") == "now":
         return _measure(row, "required_cagr_from_now", tid, "required growth from now")
     return _measure(row, "required_cagr", tid, "required growth")
 

@@ -3,30 +3,14 @@ skip done months, statuses checked, timestamps in UTC."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from store_backends import BACKENDS, backend_url
 
 from xlreport.errors import DataError, StoreError
 from xlreport.store import Store
 from xlreport.store.schema import runs
-
-
-@pytest.fixture(params=BACKENDS)
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    with backend_url(request, tmp_path) as url:
-        yield url
-
-
-@pytest.fixture
-def store(store_url: str) -> Iterator[Store]:
-    with Store.open(store_url) as s:
-        s.init()
-        yield s
 
 
 def test_a_run_is_recorded_from_start_to_finish(store: Store) -> None:

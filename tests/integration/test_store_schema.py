@@ -4,25 +4,15 @@ nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
-from store_backends import BACKENDS, backend_url
 
 from xlreport.errors import SchemaVersionError
 from xlreport.store import CURRENT_SCHEMA_VERSION, MIGRATIONS, MigrationStep, Store
 from xlreport.store.engine import create_store_engine
 from xlreport.store.migrations import upgrade_schema
 from xlreport.store.schema import metadata
-
-
-@pytest.fixture(params=BACKENDS)
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    with backend_url(request, tmp_path) as url:
-        yield url
 
 
 def _upgrade(url: str, steps: tuple[MigrationStep, ...]) -> None:

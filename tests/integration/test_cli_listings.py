@@ -6,15 +6,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from store_data import partial_dataset, revised_output
 
 from xlreport.cli import main
-from xlreport.model import Dataset, Observation
 from xlreport.store import Store
 
 TARGET_KEYS = {
@@ -130,22 +129,9 @@ def test_observations_of_one_target(capsys: pytest.CaptureFixture[str]) -> None:
 def test_a_revision_replaces_the_figure_and_older_vintages_stay_visible(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    revised = Observation.model_validate(
-        {
-            "id": "lingang.industrial-output.2023.rev1",
-            "indicator": "lingang.industrial-output",
-            "target_id": "lingang-2025.industrial-output",
-            "period": "2023",
-            "value": "440 billion",
-            "unit": "CNY",
-            "source_id": "chinadaily-2024-05-25-lingang",
-            "published": date(2025, 1, 20),
-        }
-    )
+    revised = revised_output()  # 440 bn CNY for 2023, published 2025-01-20
     with Store.open() as store:
-        store.import_dataset(Dataset.model_construct(
-            sources=(), plans=(), targets=(), observations=(revised,), rates=()
-        ))  # fmt: skip
+        store.import_dataset(partial_dataset(observations=(revised,)))
     target = ("--target", "lingang-2025.industrial-output")
     now = {r["period"]: r for r in _json(capsys, "observations", *target)}
     assert now["2023"]["id"] == revised.id and now["2023"]["value"] == 440e9

@@ -12,12 +12,13 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 import pytest
+from store_data import partial_dataset, revised_output
 
 from xlreport.excel import cache
 from xlreport.excel import functions as f
 from xlreport.excel.cache import ExcelData
 from xlreport.fx import RateBook
-from xlreport.model import Dataset, Observation
+from xlreport.model import Dataset
 from xlreport.store import Store
 
 OUTPUT = "lingang-2025.industrial-output"  # 500 bn CNY by 2025; 433.3 bn in 2023 (+22.5%)
@@ -52,24 +53,9 @@ def data(store: Store, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> Exc
     return excel_data
 
 
-def _partial(**collections: object) -> Dataset:
-    full = {"sources": (), "plans": (), "targets": (), "observations": (), "rates": ()}
-    return Dataset.model_construct(**{**full, **collections})
-
-
-def _observation(**over: object) -> Observation:
-    base: dict[str, object] = {
-        "id": "lingang.industrial-output.2023.rev1",
-        "indicator": "lingang.industrial-output",
-        "target_id": OUTPUT,
-        "period": "2023",
-        "value": "440 billion",
-        "unit": "CNY",
-        "source_id": "chinadaily-2024-05-25-lingang",
-        "published": date(2024, 9, 1),
-    }
-    base.update(over)
-    return Observation.model_validate(base)
+def _revision_2023() -> Dataset:
+    """The 2023 output revised to 440 bn CNY, published 2024-09-01 (before TODAY)."""
+    return partial_dataset(observations=(revised_output(published=date(2024, 9, 1)),))
 
 
 # ------------------------------------------------------------------ targets
@@ -146,7 +132,7 @@ def test_latest_actual_follows_the_publication_dates(data: ExcelData) -> None:
 
 
 def test_observations_table_in_force_and_all_vintages(data: ExcelData, store: Store) -> None:
-    store.import_dataset(_partial(observations=(_observation(),)))
+    store.import_dataset(_revision_2023())
     data.refresh()
     table = f.XLR_OBSERVATIONS(OUTPUT)
     header = table[0]
@@ -275,7 +261,7 @@ def test_the_cache_reloads_after_an_import_changes_the_store(
 ) -> None:
     assert f.XLR_LATEST(OUTPUT) == 433.3e9
     assert data.loads == 1
-    store.import_dataset(_partial(observations=(_observation(),)))  # 440 bn from 2024-09-01
+    store.import_dataset(_revision_2023())  # 440 bn from 2024-09-01
     # within the check interval the revision is not read again ...
     assert f.XLR_LATEST(OUTPUT) == 433.3e9
     clock.now += 1.0  # ... one second later it is, and the data are reloaded

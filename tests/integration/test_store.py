@@ -3,56 +3,20 @@ in one transaction, the revision counter, vintages and as-of loading."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from store_backends import BACKENDS, backend_url
+from store_data import partial_dataset, revised_output
 
 from xlreport.data import load_embedded_dataset
 from xlreport.errors import StoreError, ValidationFailed
-from xlreport.model import Comparator, Dataset, Observation, Precision, Rate, Source, Target
+from xlreport.model import Comparator, Precision, Rate, Source, Target
 from xlreport.store import Store
 from xlreport.vintage import current_observations
 
 EMBEDDED_COUNTS = {"sources": 5, "plans": 4, "targets": 36, "observations": 14, "rates": 0}
-
-
-@pytest.fixture(params=BACKENDS)
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    with backend_url(request, tmp_path) as url:
-        yield url
-
-
-@pytest.fixture
-def store(store_url: str) -> Iterator[Store]:
-    with Store.open(store_url) as s:
-        s.init()
-        yield s
-
-
-def _partial(**collections: object) -> Dataset:
-    """A dataset whose references point into the store (not checked by the model)."""
-    full = {"sources": (), "plans": (), "targets": (), "observations": (), "rates": ()}
-    return Dataset.model_construct(**{**full, **collections})
-
-
-def _observation(**over: object) -> Observation:
-    base: dict[str, object] = {
-        "id": "lingang.industrial-output.2023.rev1",
-        "indicator": "lingang.industrial-output",
-        "target_id": "lingang-2025.industrial-output",
-        "period": "2023",
-        "value": "440 billion",
-        "unit": "CNY",
-        "source_id": "chinadaily-2024-05-25-lingang",
-        "published": date(2025, 1, 20),
-        "note": "a revised figure (test data)",
-    }
-    base.update(over)
-    return Observation.model_validate(base)
 
 
 def test_init_creates_the_schema_and_loads_the_embedded_dataset_once(store_url: str) -> None:
@@ -123,7 +87,7 @@ def test_every_kind_of_field_round_trips(store: Store) -> None:
             "source_id": "test-src",
         }
     )
-    obs = _observation(
+    obs = revised_output(
         id="t.1",
         target_id="lingang-2025.test-range",
         indicator="lingang.test",
@@ -136,7 +100,7 @@ def test_every_kind_of_field_round_trips(store: Store) -> None:
         source_id="test-src",
     )
     summary = store.import_dataset(
-        _partial(sources=(source,), targets=(target,), observations=(obs,), rates=(rate,))
+        partial_dataset(sources=(source,), targets=(target,), observations=(obs,), rates=(rate,))
     )
     assert summary.inserted == 4
     loaded = store.load_dataset()
@@ -152,9 +116,9 @@ def test_importing_the_same_data_twice_changes_nothing(store: Store) -> None:
     summary = store.import_dataset(load_embedded_dataset())
     assert (summary.inserted, summary.updated, summary.unchanged) == (0, 0, 59)
     assert store.revision() == before
-    first = store.import_dataset(_partial(observations=(_observation(),)))
+    first = store.import_dataset(partial_dataset(observations=(revised_output(),)))
     assert first.inserted == 1 and store.revision() == before + 1
-    again = store.import_dataset(_partial(observations=(_observation(),)))
+    again = store.import_dataset(partial_dataset(observations=(revised_output(),)))
     assert again.unchanged == 1 and not again.changed and store.revision() == before + 1
 
 
@@ -162,7 +126,7 @@ def test_a_changed_record_is_updated_and_counted(store: Store) -> None:
     before = store.revision()
     old = next(t for t in load_embedded_dataset().targets if t.id.endswith("industrial-output"))
     new = old.model_copy(update={"value": 510e9, "note": "corrected (test)"})
-    summary = store.import_dataset(_partial(targets=(new,)))
+    summary = store.import_dataset(partial_dataset(targets=(new,)))
     assert summary.counts["targets"].updated == 1 and summary.inserted == 0
     assert store.revision() == before + 1
     stored = next(t for t in store.load_dataset().targets if t.id == old.id)
@@ -173,9 +137,9 @@ def test_a_changed_record_is_updated_and_counted(store: Store) -> None:
 def test_a_dangling_reference_fails_and_nothing_is_written(store: Store) -> None:
     before = store.revision()
     src = Source(id="new-src", title="t", publisher="p", published=date(2024, 1, 1))
-    bad = _observation(id="x.1", source_id="no-such-source")
+    bad = revised_output(id="x.1", source_id="no-such-source")
     with pytest.raises(ValidationFailed) as err:
-        store.import_dataset(_partial(sources=(src,), observations=(_observation(), bad)))
+        store.import_dataset(partial_dataset(sources=(src,), observations=(revised_output(), bad)))
     assert "observation x.1: source_id 'no-such-source'" in str(err.value)
     assert "nothing was written" in str(err.value)
     assert store.count_records() == EMBEDDED_COUNTS
@@ -191,7 +155,7 @@ def test_a_record_the_database_refuses_rolls_back_the_whole_import(store: Store)
     )
     with pytest.raises(StoreError, match=r"refused the import.*nothing was written"):
         store.import_dataset(
-            _partial(sources=(src,), observations=(_observation(),), rates=(bad_rate,))
+            partial_dataset(sources=(src,), observations=(revised_output(),), rates=(bad_rate,))
         )
     assert store.count_records() == EMBEDDED_COUNTS
     assert store.revision() == 1
@@ -201,12 +165,12 @@ def test_changing_a_targets_indicator_may_not_orphan_its_observations(store: Sto
     old = next(t for t in load_embedded_dataset().targets if t.id.endswith("industrial-output"))
     moved = old.model_copy(update={"indicator": "lingang.other"})
     with pytest.raises(ValidationFailed, match="would orphan stored observation"):
-        store.import_dataset(_partial(targets=(moved,)))
+        store.import_dataset(partial_dataset(targets=(moved,)))
     assert store.load_dataset() == load_embedded_dataset()
 
 
 def test_a_revision_supersedes_the_older_vintage_without_deleting_it(store: Store) -> None:
-    store.import_dataset(_partial(observations=(_observation(),)))
+    store.import_dataset(partial_dataset(observations=(revised_output(),)))
 
     def in_force_2023(as_of: date | None) -> float | None:
         ds = store.load_dataset(as_of)

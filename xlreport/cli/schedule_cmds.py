@@ -196,9 +196,9 @@ def list_cmd(
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.TABLE,
 ) -> None:
     """Schedules with their next due time, the reports missing now, and the last run."""
-    from xlreport.schedule import load_schedule_config, next_due_at, parse_now, plan_due_months
-    from xlreport.schedule.files import months_present
-    from xlreport.store import RunStatus, Store
+    from xlreport.schedule import load_schedule_config, next_due_at, parse_now
+    from xlreport.schedule.runner import plan_from_history
+    from xlreport.store import Store
 
     parsed = load_schedule_config(config)
     moment = parse_now(now)
@@ -206,14 +206,7 @@ def list_cmd(
     with Store.open() as store:
         for spec in parsed.schedule:
             runs = store.list_runs(spec.name)
-            months = sorted({r.month for r in runs})
-            plan = plan_due_months(
-                spec,
-                moment,
-                succeeded=[r.month for r in runs if r.status == RunStatus.SUCCESS.value],
-                attempted=months,
-                months_on_disk=months_present(spec, months),
-            )
+            plan = plan_from_history(spec, moment, runs)
             last = runs[-1] if runs else None
             rows.append(
                 {

@@ -46,6 +46,7 @@ __all__ = [
     "RunDueResult",
     "RunEvent",
     "ScheduleOutcome",
+    "plan_from_history",
     "run_due",
     "staging_root",
 ]
@@ -289,6 +290,19 @@ def _run_month(
     return MonthOutcome(spec.name, month, "failed", [], message, run_id)
 
 
+def plan_from_history(spec: ScheduleSpec, now: datetime, runs: list[RunRecord]) -> DuePlan:
+    """The months due at ``now`` given the schedule's recorded runs and the files at its
+    destination (what ``run-due`` would produce, and what ``schedule list`` shows)."""
+    attempted = sorted({r.month for r in runs})
+    return plan_due_months(
+        spec,
+        now,
+        succeeded=[r.month for r in runs if r.status == RunStatus.SUCCESS.value],
+        attempted=attempted,
+        months_on_disk=months_present(spec, attempted),
+    )
+
+
 def _run_schedule(
     spec: ScheduleSpec,
     now: datetime,
@@ -307,14 +321,7 @@ def _run_schedule(
             staging = staging_root(data_dir, spec.name)
             _clear_staging(staging)
             before = store.list_runs(spec.name)
-            attempted = sorted({r.month for r in before})
-            plan = plan_due_months(
-                spec,
-                now,
-                succeeded=[r.month for r in before if r.status == RunStatus.SUCCESS.value],
-                attempted=attempted,
-                months_on_disk=months_present(spec, attempted),
-            )
+            plan = plan_from_history(spec, now, before)
             outcome.plan = plan
             if not plan.to_produce:
                 emit(RunEvent("nothing", spec.name, _nothing_message(spec, plan)))

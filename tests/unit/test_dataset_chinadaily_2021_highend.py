@@ -4,14 +4,13 @@ high-end industries, 2021-25), checked by hand against the document."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
+from dataset_checks import check_goals, cited_source, plan_of, read_seed
 
 from xlreport.data import load_embedded_dataset
 from xlreport.model import Certainty, Comparator, Precision, Qualifier, TargetKind
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 SOURCE = "chinadaily-2021-shanghai-highend"
 FILE = "003_6e137014eb55f111.txt"
 P = "shanghai-highend-2025."
@@ -23,12 +22,11 @@ observations = {o.id: o for o in ds.observations if o.source_id == SOURCE}
 
 @pytest.fixture(scope="module")
 def text() -> str:
-    return (SEEDS / FILE).read_text(encoding="utf-8")
+    return read_seed(FILE)
 
 
 def test_the_undated_item_is_dated_to_its_year_by_inference(text: str) -> None:
-    (src,) = [s for s in ds.sources if s.id == SOURCE]
-    assert src.file == FILE and (SEEDS / FILE).is_file()
+    src = cited_source(ds, SOURCE, FILE)
     assert "Daily Mail-China Daily News exchange item" in text
     assert "China Daily" in src.publisher
     # No date in the text; 2020 is "last year", so it appeared in 2021.
@@ -40,7 +38,7 @@ def test_the_undated_item_is_dated_to_its_year_by_inference(text: str) -> None:
     assert src.published_basis  # says how the year was worked out
     assert src.vintage == date(2021, 12, 31)  # public for certain only from the year's end
     assert all(o.published == date(2021, 12, 31) for o in observations.values())
-    (plan,) = [p for p in ds.plans if p.source_id == SOURCE]
+    plan = plan_of(ds, SOURCE)
     assert (plan.id, plan.start_year, plan.end_year) == ("shanghai-highend-2025", 2021, 2025)
 
 
@@ -84,11 +82,8 @@ def test_the_other_goals(text: str) -> None:
                                      "at least two-thirds"),
     }  # fmt: skip
     assert set(targets) == set(expected) | {"ic-scale", "biomedicine-scale", "ai-scale"}
-    for key, (kind, comparator, value, unit, words) in expected.items():
-        t = targets[key]
-        assert (t.kind, t.comparator, t.value, t.unit) == (kind, comparator, value, unit), key
-        assert t.deadline == "2025", key
-        assert words in text, key
+    check_goals(targets, expected, text)
+    assert {k: targets[k].deadline for k in expected} == dict.fromkeys(expected, "2025")
     assert targets["industrial-investment"].published_usd == 132e9
     assert (targets["nev-output"].baseline_value, targets["nev-output"].baseline_period) == (
         238_600.0, "2020"

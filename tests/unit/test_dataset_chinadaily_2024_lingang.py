@@ -4,14 +4,13 @@ industries to 2030; Lin-gang's 2023 results), checked by hand against the docume
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
+from dataset_checks import cited_source, plan_of, read_seed
 
 from xlreport.data import load_embedded_dataset
 from xlreport.model import Certainty, Comparator, Precision, Qualifier, TargetKind
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 SOURCE = "chinadaily-2024-05-25-lingang"
 FILE = "000_46b111438a413db0.txt"
 
@@ -22,12 +21,11 @@ observations = {o.id: o for o in ds.observations if o.source_id == SOURCE}
 
 @pytest.fixture(scope="module")
 def text() -> str:
-    return (SEEDS / FILE).read_text(encoding="utf-8")
+    return read_seed(FILE)
 
 
 def test_the_source_is_cited_as_printed(text: str) -> None:
-    (src,) = [s for s in ds.sources if s.id == SOURCE]
-    assert src.file == FILE and (SEEDS / FILE).is_file()
+    src = cited_source(ds, SOURCE, FILE)
     assert "Updated: May 25, 2024" in text and "chinadaily.com.cn" in text
     assert src.published == date(2024, 5, 25)
     assert src.published_precision is Precision.DAY
@@ -38,7 +36,7 @@ def test_the_source_is_cited_as_printed(text: str) -> None:
 
 
 def test_the_plan_and_its_three_goals(text: str) -> None:
-    (plan,) = [p for p in ds.plans if p.source_id == SOURCE]
+    plan = plan_of(ds, SOURCE)
     assert (plan.id, plan.start_year, plan.end_year) == ("lingang-pioneer-2030", None, 2030)
     assert set(targets) == {
         "lingang-pioneer-2030.output",

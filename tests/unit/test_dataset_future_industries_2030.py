@@ -3,14 +3,12 @@ the future, to 2030), checked by hand against the document."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from dataset_checks import cited_source, plan_of, read_seed
 
 from xlreport.data import load_embedded_dataset
 from xlreport.model import Certainty, Comparator, Precision, TargetKind
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 SOURCE = "future-industries-2030-shanghai"
 FILE = "004_673a45e4a74c7541.txt"
 P = "shanghai-future-2030."
@@ -21,12 +19,11 @@ targets = {t.id.removeprefix(P): t for t in ds.targets if t.source_id == SOURCE}
 
 @pytest.fixture(scope="module")
 def text() -> str:
-    return (SEEDS / FILE).read_text(encoding="utf-8")
+    return read_seed(FILE)
 
 
 def test_the_undated_document_has_no_date(text: str) -> None:
-    (src,) = [s for s in ds.sources if s.id == SOURCE]
-    assert src.file == FILE and (SEEDS / FILE).is_file()
+    src = cited_source(ds, SOURCE, FILE)
     assert text.startswith("Shanghai unveils action plan to boost industries of the future")
     assert src.title == "Shanghai unveils action plan to boost industries of the future"
     assert "Huang Yixuan" in text and "Huang Yixuan" in src.publisher
@@ -34,7 +31,7 @@ def test_the_undated_document_has_no_date(text: str) -> None:
     assert (src.published_precision, src.published_certainty) == (
         Precision.UNKNOWN, Certainty.UNKNOWN
     )  # fmt: skip
-    (plan,) = [p for p in ds.plans if p.source_id == SOURCE]
+    plan = plan_of(ds, SOURCE)
     assert (plan.id, plan.start_year, plan.end_year) == ("shanghai-future-2030", None, 2030)
     assert [o for o in ds.observations if o.source_id == SOURCE] == []
 

@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
+from dataset_checks import check_goals, cited_source, plan_of, read_seed
 
 from xlreport.data import load_embedded_dataset
 from xlreport.model import Certainty, Comparator, Precision, TargetKind
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 SOURCE = "lgxc-2021-04-12-14th-fyp"
 FILE = "001_98401e7fb82e348b.txt"
 
@@ -21,19 +20,18 @@ targets = {t.id.removeprefix("lingang-2025."): t for t in ds.targets if t.source
 
 @pytest.fixture(scope="module")
 def text() -> str:
-    return (SEEDS / FILE).read_text(encoding="utf-8")
+    return read_seed(FILE)
 
 
 def test_the_source_is_cited_as_printed(text: str) -> None:
-    (src,) = [s for s in ds.sources if s.id == SOURCE]
-    assert src.file == FILE and (SEEDS / FILE).is_file()
+    src = cited_source(ds, SOURCE, FILE)
     assert "Updated: Apr 12, 2021" in text and "en.lgxc.gov.cn" in text
     assert src.published == date(2021, 4, 12)
     assert (src.published_precision, src.published_certainty) == (
         Precision.DAY, Certainty.STATED
     )  # fmt: skip
     assert "en.lgxc.gov.cn" in src.publisher
-    (plan,) = [p for p in ds.plans if p.source_id == SOURCE]
+    plan = plan_of(ds, SOURCE)
     assert (plan.id, plan.start_year, plan.end_year) == ("lingang-2025", 2021, 2025)
 
 
@@ -57,10 +55,7 @@ def test_every_goal_for_2025(text: str) -> None:
         "industrial-output": (TargetKind.LEVEL, Comparator.AT_LEAST, 500e9, "CNY",
                               "industrial output value at 500 billion yuan"),
     }  # fmt: skip
-    for key, (kind, comparator, value, unit, words) in expected.items():
-        t = targets[key]
-        assert (t.kind, t.comparator, t.value, t.unit) == (kind, comparator, value, unit), key
-        assert words in text, key
+    check_goals(targets, expected, text)
     assert targets["cutting-edge-scale"].published_usd == 91.44e9
     assert targets["cutting-edge-scale"].tolerance is None  # "about": the default band
     assert "three to five industrial clusters" in text

@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
+from dataset_checks import cited_source, read_seed
 
 from xlreport.data import load_embedded_dataset
 from xlreport.model import Certainty, Precision, Qualifier
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 SOURCE = "pressconf-2022-08-20-lingang"
 FILE = "002_26a74e8b2bfeab02.txt"
 
@@ -21,12 +20,11 @@ observations = {o.id: o for o in ds.observations if o.source_id == SOURCE}
 
 @pytest.fixture(scope="module")
 def text() -> str:
-    return (SEEDS / FILE).read_text(encoding="utf-8")
+    return read_seed(FILE)
 
 
 def test_the_source_is_cited_as_printed(text: str) -> None:
-    (src,) = [s for s in ds.sources if s.id == SOURCE]
-    assert src.file == FILE and (SEEDS / FILE).is_file()
+    src = cited_source(ds, SOURCE, FILE)
     assert "Updated: Aug 20,2022" in text
     assert src.published == date(2022, 8, 20)
     assert (src.published_precision, src.published_certainty) == (

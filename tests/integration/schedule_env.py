@@ -126,6 +126,14 @@ def make_env(root: Path, database: Path) -> ScheduleEnv:
     return env
 
 
+def make_env_with_share(root: Path, database: Path) -> tuple[ScheduleEnv, Path]:
+    """:func:`make_env` and an empty destination folder ``root/share`` for its reports."""
+    env = make_env(root, database)
+    share = root / "share"
+    share.mkdir()
+    return env, share
+
+
 def workbook_problem(path: Path) -> str | None:
     """None when ``path`` is a complete report workbook; else what is wrong with it."""
     try:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from schedule_env import (
     init_database,
-    make_env,
+    make_env_with_share,
     schedule_toml,
     visible_files,
     workbook_problem,
@@ -53,9 +53,7 @@ def latest_due_and_next(now: datetime) -> tuple[str, datetime]:
 
 @pytest.mark.slow
 def test_serve_catches_up_at_start_up_and_stops_on_sigterm(tmp_path: Path, database: Path) -> None:
-    env = make_env(tmp_path, database)
-    share = tmp_path / "share"
-    share.mkdir()
+    env, share = make_env_with_share(tmp_path, database)
     env.write_config(schedule_toml("monthly", share))
     latest, next_due = latest_due_and_next(datetime.now(UTC))
     proc = env.popen("schedule", "serve", "--config", str(env.config), stdout=-1, stderr=-1)
@@ -107,9 +105,7 @@ def test_serve_jobs_never_drop_a_missed_time(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_terminal_run_shows_progress_bars_and_history_json(tmp_path: Path, database: Path) -> None:
-    env = make_env(tmp_path, database)
-    share = tmp_path / "share"
-    share.mkdir()
+    env, share = make_env_with_share(tmp_path, database)
     env.write_config(schedule_toml("monthly", share, start="2026-07"))
     master, slave = os.openpty()
     chunks: list[bytes] = []
@@ -201,9 +197,7 @@ def test_bad_config_and_bad_now_are_one_line_errors(
 def test_sigterm_during_the_start_up_run_records_it_as_interrupted(
     tmp_path: Path, database: Path
 ) -> None:
-    env = make_env(tmp_path, database)
-    share = tmp_path / "share"
-    share.mkdir()
+    env, share = make_env_with_share(tmp_path, database)
     env.write_config(schedule_toml("monthly", share))
     proc = env.popen("schedule", "serve", "--config", str(env.config), stdout=-1, stderr=-1)
     try:

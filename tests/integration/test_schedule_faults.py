@@ -22,6 +22,7 @@ from schedule_env import (
     cover_facts,
     init_database,
     make_env,
+    make_env_with_share,
     schedule_toml,
     visible_files,
     workbook_problem,
@@ -49,9 +50,7 @@ def successes(history: list[dict[str, object]], schedule: str) -> list[str]:
 def test_three_months_of_downtime_give_three_reports_in_order(
     tmp_path: Path, database: Path
 ) -> None:
-    env = make_env(tmp_path, database)
-    share = tmp_path / "share"
-    share.mkdir()
+    env, share = make_env_with_share(tmp_path, database)
     env.write_config(schedule_toml("monthly", share, keep=3))
 
     # First use on 1 June 2026: only May is due (no start month configured).
@@ -106,9 +105,7 @@ def test_three_months_of_downtime_give_three_reports_in_order(
 
 @pytest.mark.slow
 def test_two_concurrent_run_due_produce_each_month_once(tmp_path: Path, database: Path) -> None:
-    env = make_env(tmp_path, database)
-    share = tmp_path / "share"
-    share.mkdir()
+    env, share = make_env_with_share(tmp_path, database)
     env.write_config(schedule_toml("monthly", share, start="2026-07"))
     args = ("schedule", "run-due", "--config", str(env.config), "--now", SEPT_1)
     procs = [env.popen(*args, stdout=-1, stderr=-1) for _ in range(2)]
@@ -134,9 +131,7 @@ def test_two_computers_sharing_the_database_claim_each_month_once(
 ) -> None:
     # Two data folders = two computers: their file locks do not see each other, only the
     # database claim (one running run per schedule and month) keeps them apart.
-    env_a = make_env(tmp_path, database)
-    share = tmp_path / "share"
-    share.mkdir()
+    env_a, share = make_env_with_share(tmp_path, database)
     env_a.write_config(schedule_toml("monthly", share, start="2026-07"))
     other = tmp_path / "other-computer"
     other.mkdir()
@@ -166,9 +161,7 @@ def test_two_computers_sharing_the_database_claim_each_month_once(
 
 
 def test_a_busy_schedule_is_skipped_with_a_message(tmp_path: Path, database: Path) -> None:
-    env = make_env(tmp_path, database)
-    share = tmp_path / "share"
-    share.mkdir()
+    env, share = make_env_with_share(tmp_path, database)
     env.write_config(schedule_toml("monthly", share))
     with hold_schedule_lock(env.data_dir, "monthly", wait_s=0):
         now_skip = env.run_due(SEPT_1, "--wait", "0")
@@ -234,9 +227,7 @@ def test_unwritable_destination_is_recorded_and_retried_once_fixed(
 def test_failed_copy_and_invalid_data_are_recorded_then_retried(
     tmp_path: Path, database: Path
 ) -> None:
-    env = make_env(tmp_path, database)
-    share = tmp_path / "share"
-    share.mkdir()
+    env, share = make_env_with_share(tmp_path, database)
     # A folder with the report's own name: the report is generated, the copy
     # (os.replace onto a folder) fails, for root too.
     (share / "occupied_2026-08.xlsx").mkdir()
@@ -288,9 +279,7 @@ def kill_trial(
 def test_kill_9_during_run_due_never_leaves_a_partial_report(
     tmp_path: Path, database: Path
 ) -> None:
-    env = make_env(tmp_path, database)
-    share = tmp_path / "share"
-    share.mkdir()
+    env, share = make_env_with_share(tmp_path, database)
     names = [f"trial{i}" for i in range(3)]
     env.write_config(
         schedule_toml("ref", share, start="2026-07"),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated, Any, Self
 
 from pydantic import (
@@ -51,6 +52,8 @@ ID_HELP = "ids are lower-case letters, digits, '.', '_' or '-', starting with a 
 
 def _to_quantity(value: Any) -> Any:
     """Accept scaled text for numeric fields; leave other types to strict validation."""
+    if type(value) is float:  # the common case, answered first (an import has 100k rows)
+        return value
     if isinstance(value, str):
         text = value.strip()
         if text == "":
@@ -68,6 +71,12 @@ def _finite(value: float | None) -> float | None:
     if value is not None and not math.isfinite(value):
         raise ValueError("must be a finite number")
     return value
+
+
+@lru_cache(maxsize=8192)  # an import repeats a few hundred periods over 100k rows
+def _period_text(text: str) -> str:
+    """The canonical text of a period (raises DataError, which is never cached)."""
+    return str(Period.parse(text))
 
 
 Quantity = Annotated[float, BeforeValidator(_to_quantity)]
@@ -338,7 +347,7 @@ class Observation(_Entity):
     @classmethod
     def _period(cls, v: str) -> str:
         try:
-            return str(Period.parse(v))
+            return _period_text(v)
         except DataError as exc:
             raise ValueError(str(exc)) from exc
 

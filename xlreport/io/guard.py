@@ -38,6 +38,7 @@ import sys
 import time
 import zipfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -255,12 +256,14 @@ def _run_child(
     if proc.returncode != 0:
         raise _child_failure(path, proc.returncode, stderr, limits)
     reply: dict[str, Any] = marshal.loads(stdout)
+    from_ordinal = date.fromordinal
     for name, columns in reply.get("tagged", {}).items():
         rows = reply["sheets"][name]
         for j in columns:
             for row in rows:
-                if type(row[j]) is tuple:
-                    row[j] = sheet_child.untag(row[j])
+                value = row[j]
+                if type(value) is tuple:  # dates inline, no call; the rest by untag
+                    row[j] = from_ordinal(value[1]) if value[0] == "d" else sheet_child.untag(value)
     return reply
 
 

@@ -194,6 +194,12 @@ class _Parsed:
     records: list[dict[str, Any]]
     row_of: list[int]  # row index in the sheet of each record
     bad_cells: set[tuple[int, str]]  # (record index, field) that already has a problem
+    columns: dict[str, list[Any]]  # field -> the records' values, for fields they hold
+
+    def column(self, field: str) -> list[Any]:
+        """Each record's value of ``field`` (None where it is left out)."""
+        values = self.columns.get(field)
+        return values if values is not None else [None] * len(self.records)
 
 
 #: Column kinds whose text is stripped of surrounding spaces.
@@ -310,9 +316,9 @@ def _parse_rows(raw: RawSheet, index: dict[str, int], problems: list[_Found]) ->
         names.append(column.name)
         columns.append(out)
     if not columns:
-        return _Parsed([{} for _ in kept], row_of, bad)
+        return _Parsed([{} for _ in kept], row_of, bad, {})
     records = [dict(zip(names, vals, strict=False)) for vals in zip(*columns, strict=False)]
-    return _Parsed(records, row_of, bad)
+    return _Parsed(records, row_of, bad, dict(zip(names, columns, strict=True)))
 
 
 def _pydantic_problems(
@@ -356,7 +362,7 @@ class _Checked:
     models: list[BaseModel] | None
 
     def column(self, field: str) -> list[Any]:
-        return [rec.get(field) for rec in self.parsed.records]
+        return self.parsed.column(field)
 
 
 #: References checked across sheets: (kind, field) -> kind referred to.

@@ -236,12 +236,16 @@ def tag_temporal(rows: list[list[Any]]) -> list[int]:
     if not rows:
         return []
     tagged = []
+    day = datetime.date
     for j, column in enumerate(zip(*rows, strict=False)):  # calamine rows are rectangular
         if any(issubclass(t, _TEMPORAL) for t in set(map(type, column))):
             tagged.append(j)
             for row in rows:
-                if isinstance(row[j], _TEMPORAL):
-                    row[j] = _tag(row[j])
+                value = row[j]
+                if type(value) is day:  # most temporal cells: inline, no call
+                    row[j] = ("d", value.toordinal())
+                elif isinstance(value, _TEMPORAL):
+                    row[j] = _tag(value)
     return tagged
 
 

@@ -12,7 +12,13 @@ from pathlib import Path
 from xlreport.errors import OutputError
 from xlreport.fsio import remove_stale_temporaries, write_atomically
 from xlreport.fx import RateBook
-from xlreport.report.prepare import ReportData, month_bounds, prepare_report
+from xlreport.report.prepare import (
+    ReportData,
+    check_month,
+    collect_inputs,
+    month_bounds,
+    prepare_inputs,
+)
 from xlreport.report.render import render_report
 from xlreport.report.template import Template, load_template
 from xlreport.settings import get_settings
@@ -73,29 +79,33 @@ def write_monthly_report(
         month = f"{as_of:%Y-%m}" if as_of is not None else last_complete_month(date.today())
     _start, end = month_bounds(month)
     as_of = as_of or end
+    check_month(month, as_of)
     tpl = load_template(template)
     folder = _prepare_folder(Path(out_dir) if out_dir is not None else settings.output_dir)
     remove_stale_temporaries(folder)
+    book = book or RateBook.default()
     own_store = store is None
     db = Store.open() if store is None else store
     try:
-        ds = db.load_dataset(as_of)
+        # the Dataset is only held while its frames are built: for a large portfolio its
+        # model objects are the biggest thing in memory, and nothing after needs them
+        inputs = collect_inputs(db.load_dataset(as_of), as_of=as_of, book=book)
         vintage = db.data_vintage(as_of)
     finally:
         if own_store:
             db.close()
-    data = prepare_report(
-        ds,
+    data = prepare_inputs(
+        inputs,
         month=month,
-        as_of=as_of,
         currency=currency.strip().upper(),
-        book=book or RateBook.default(),
+        book=book,
         generated_at=generated_at or datetime.now(UTC),
         data_vintage=vintage,
         tolerance=settings.about_tolerance,
         plans=plans,
         max_series=tpl.charts.max_line_charts,
     )
+    del inputs  # the full observations frame: the report keeps only what it shows
     dest = write_report_file(data, tpl, folder)
     pdf_path = _write_pdf(dest) if pdf else None
     return ReportResult(path=dest, pdf_path=pdf_path, month=month, as_of=as_of)

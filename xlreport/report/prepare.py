@@ -32,7 +32,16 @@ from xlreport.period import Period, PeriodKind, date_time
 from xlreport.progress import compute_progress, format_amount
 from xlreport.quantity import UnitKind, unit_kind
 
-__all__ = ["ReportData", "month_bounds", "parse_month", "prepare_report"]
+__all__ = [
+    "ReportData",
+    "ReportInputs",
+    "check_month",
+    "collect_inputs",
+    "month_bounds",
+    "parse_month",
+    "prepare_inputs",
+    "prepare_report",
+]
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -264,6 +273,48 @@ def _series(inforce: pd.DataFrame, progress: pd.DataFrame, max_targets: int) -> 
     return out
 
 
+@dataclass(frozen=True)
+class ReportInputs:
+    """What a report needs from a Dataset, as frames and plain rows.
+
+    Built by :func:`collect_inputs`; once it exists the Dataset can be released (for a large
+    portfolio its model objects take more memory than everything the report holds after).
+    """
+
+    as_of: date
+    targets: pd.DataFrame  # targets_frame
+    observations: pd.DataFrame  # observations_frame, published on or before as_of
+    plans: list[dict[str, Any]]  # Plan.model_dump() of every plan
+    sources: list[dict[str, Any]]  # Source.model_dump() of every source
+    audit: pd.DataFrame  # audit_conversions
+
+
+def collect_inputs(
+    ds: Dataset, *, as_of: date, book: RateBook, rate_source: str | None = None
+) -> ReportInputs:
+    """Everything :func:`prepare_inputs` reads from ``ds`` (which it no longer needs)."""
+    obs = observations_frame(ds)
+    visible = obs["published"] <= pd.Timestamp(as_of)
+    if not visible.all():
+        obs = obs[visible].reset_index(drop=True)
+    return ReportInputs(
+        as_of=as_of,
+        targets=targets_frame(ds),
+        observations=obs,
+        plans=[p.model_dump() for p in ds.plans],
+        sources=[s.model_dump() for s in ds.sources],
+        audit=audit_conversions(ds, book, source=rate_source),
+    )
+
+
+def check_month(month: str, as_of: date) -> tuple[date, date]:
+    """The month's first and last day; DataError when ``as_of`` is before the month."""
+    start, end = month_bounds(month)
+    if as_of < start:
+        raise DataError(f"as-of date {as_of} is before the report month {month}")
+    return start, end
+
+
 def prepare_report(
     ds: Dataset,
     *,
@@ -279,22 +330,66 @@ def prepare_report(
     max_series: int = 12,
 ) -> ReportData:
     """Run the engines and shape their output for the report's sections."""
-    start, end = month_bounds(month)
-    if as_of < start:
-        raise DataError(f"as-of date {as_of} is before the report month {month}")
-    known_plans = [p.id for p in ds.plans]
+    check_month(month, as_of)
+    inputs = collect_inputs(ds, as_of=as_of, book=book, rate_source=rate_source)
+    return prepare_inputs(
+        inputs,
+        month=month,
+        currency=currency,
+        book=book,
+        generated_at=generated_at,
+        data_vintage=data_vintage,
+        tolerance=tolerance,
+        plans=plans,
+        rate_source=rate_source,
+        max_series=max_series,
+    )
+
+
+#: the columns of ReportData.observations (what the appendix and charts read)
+_INFORCE_COLUMNS = (
+    "id",
+    "indicator",
+    "target_id",
+    "period",
+    "period_time",
+    "value",
+    "unit",
+    "qualifier",
+    "source_id",
+    "published",
+)
+
+
+def prepare_inputs(
+    inputs: ReportInputs,
+    *,
+    month: str,
+    currency: str,
+    book: RateBook,
+    generated_at: datetime,
+    data_vintage: date | None,
+    tolerance: float = 0.05,
+    plans: list[str] | None = None,
+    rate_source: str | None = None,
+    max_series: int = 12,
+) -> ReportData:
+    """:func:`prepare_report` from inputs already collected (the Dataset released)."""
+    as_of = inputs.as_of
+    start, end = check_month(month, as_of)
+    known_plans = [p["id"] for p in inputs.plans]
     if plans:
         unknown = [p for p in plans if p not in known_plans]
         if unknown:
             raise DataError(
                 f"unknown plan id(s) {', '.join(unknown)}; known: {', '.join(known_plans)}"
             )
-    tg = targets_frame(ds)
-    obs = observations_frame(ds)
-    obs = obs[obs["published"] <= pd.Timestamp(as_of)].reset_index(drop=True)
+    tg, obs = inputs.targets, inputs.observations
     progress = compute_progress(tg, obs, as_of, tolerance=tolerance)
     previous_as_of = start - timedelta(days=1)
-    before = compute_progress(tg, obs, previous_as_of, tolerance=tolerance)
+    before = compute_progress(tg, obs, previous_as_of, tolerance=tolerance)[
+        ["status", "share_achieved"]
+    ]
 
     fields = tg.set_index("id")[
         [
@@ -324,10 +419,12 @@ def prepare_report(
     inforce = current_observations_frame(obs, as_of)
     window_end = min(end, as_of)
     changes = _changes(obs, start, window_end, tg)
-    plan_rows = [p.model_dump() for p in ds.plans if not plans or p.id in plans]
-    source_rows = [s.model_dump() for s in ds.sources]
-    audit = audit_conversions(ds, book, source=rate_source)
-    inforce_sorted = inforce.sort_values(["indicator", "period_time", "id"], kind="mergesort")
+    plan_rows = [p for p in inputs.plans if not plans or p["id"] in plans]
+    series = _series(inforce, frame, max_series)
+    # only the columns the sheets show: the full frame's other columns are not kept
+    inforce_sorted = inforce[list(_INFORCE_COLUMNS)].sort_values(
+        ["indicator", "period_time", "id"], kind="mergesort", ignore_index=True
+    )
     return ReportData(
         month=month,
         as_of=as_of,
@@ -340,13 +437,13 @@ def prepare_report(
         targets=frame,
         report_rate=report_rate,
         rates_used=pd.DataFrame(used),
-        audit=audit,
-        observations=inforce_sorted.reset_index(drop=True),
+        audit=inputs.audit,
+        observations=inforce_sorted,
         published_in_month=changes,
         status_changes=sc,
         previous_as_of=previous_as_of,
-        sources=pd.DataFrame(source_rows),
-        series=_series(inforce, frame, max_series),
+        sources=pd.DataFrame(inputs.sources),
+        series=series,
     )
 
 

@@ -11,7 +11,6 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated
 
-import sqlalchemy as sa
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -21,7 +20,6 @@ from xlreport.errors import DataError
 from xlreport.io import import_file, validate_file, write_data_template
 from xlreport.io.importer import count_records
 from xlreport.io.writer import check_export_path, write_dataset
-from xlreport.settings import get_settings
 from xlreport.store import Store
 
 __all__ = ["data_app", "register"]
@@ -42,27 +40,6 @@ def _console() -> Console:
     return Console(soft_wrap=False, width=120)
 
 
-def _existing_store() -> Store | None:
-    """The configured store if it already holds xlreport data; None otherwise.
-
-    Never creates anything: ``validate`` must not write, not even an empty SQLite file.
-    """
-    url = get_settings().resolved_database_url
-    parsed = sa.make_url(url)
-    is_file_db = parsed.get_backend_name() == "sqlite" and parsed.database not in (
-        None,
-        "",
-        ":memory:",
-    )
-    if is_file_db and not Path(str(parsed.database)).expanduser().is_file():
-        return None
-    store = Store.open(url)
-    if store.schema_version() is None:
-        store.close()
-        return None
-    return store
-
-
 def _counts_text(counts: dict[str, int]) -> str:
     return ", ".join(f"{n} {kind}" for kind, n in counts.items())
 
@@ -80,7 +57,7 @@ def validate_cmd(path: FileArg) -> None:
 
     References are checked against the database too when it already holds data.
     """
-    store = _existing_store()
+    store = Store.open_existing()
     try:
         ds = validate_file(path, store=store)
         against = f"the database {store.location}" if store is not None else "this file only"

@@ -101,6 +101,27 @@ class Store:
             raise store._unreachable(exc) from None
         return store
 
+    @classmethod
+    def open_existing(cls, url: str | None = None) -> Store | None:
+        """The store at ``url`` if it already holds an xlreport schema; None otherwise.
+
+        Creates nothing, not even an empty SQLite file: for read-only commands such as
+        ``xlreport data validate``.
+        """
+        url = url or get_settings().resolved_database_url
+        parsed = sa.make_url(url)
+        if (
+            parsed.get_backend_name() == "sqlite"
+            and parsed.database not in (None, "", ":memory:")
+            and not Path(str(parsed.database)).expanduser().is_file()
+        ):
+            return None
+        store = cls.open(url)
+        if store.schema_version() is None:
+            store.close()
+            return None
+        return store
+
     def close(self) -> None:
         self._engine.dispose()
 

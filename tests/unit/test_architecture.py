@@ -1,0 +1,96 @@
+"""The layers of docs/architecture.md, enforced: modules import downwards only, and each
+third-party engine stays behind the one layer that owns it."""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[2] / "xlreport"
+
+# Lower numbers are lower layers. A module may import its own layer's siblings only
+# where listed in SAME_LAYER_OK, and any lower layer.
+LAYERS: dict[str, int] = {
+    "errors": 0,
+    "quantity": 1,
+    "period": 1,
+    "settings": 1,
+    "fsio": 1,
+    "model": 2,
+    "__init__": 3,  # the package facade re-exports the model
+    "data": 3,
+    "vintage": 3,
+    "frames": 4,
+    "fx": 4,
+    "store": 4,
+    "io": 5,
+    "progress": 5,
+    "report": 6,
+    "excel": 7,
+    "schedule": 7,
+    "cli": 8,
+    "__main__": 9,
+}
+
+# Which of our top-level modules may use each third-party engine.
+OWNERS: dict[str, set[str]] = {
+    "xlwings": {"excel"},
+    "typer": {"cli"},
+    "rich": {"cli"},
+    "sqlalchemy": {"store"},
+    "apscheduler": {"schedule"},
+    "python_calamine": {"io"},
+    "xlsxwriter": {"report", "io", "excel"},
+    "openpyxl": {"excel", "io"},
+}
+
+
+def _top(dotted: str) -> str:
+    parts = dotted.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def _imports() -> dict[str, set[tuple[str, str]]]:
+    """{importing top-level module: {(imported name, file)}} for absolute imports."""
+    found: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for path in PACKAGE.rglob("*.py"):
+        rel = path.relative_to(PACKAGE.parent)
+        me = _top(".".join(rel.with_suffix("").parts))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                found[me].add((name, str(rel)))
+    return found
+
+
+def test_every_module_has_a_layer() -> None:
+    tops = {p.stem for p in PACKAGE.glob("*.py")}
+    tops |= {p.parent.name for p in PACKAGE.glob("*/__init__.py")}
+    assert tops <= set(LAYERS), f"give these a layer in this test: {tops - set(LAYERS)}"
+
+
+def test_modules_import_downwards_only() -> None:
+    upward = []
+    for me, names in _imports().items():
+        for name, where in names:
+            if name.startswith("xlreport"):
+                other = _top(name)
+                if other != me and LAYERS[other] >= LAYERS[me]:
+                    upward.append(f"{where} imports {name} (layer {LAYERS[other]} >= {LAYERS[me]})")
+    assert not upward, "\n".join(sorted(upward))
+
+
+def test_engines_stay_behind_their_layer() -> None:
+    leaks = []
+    for me, names in _imports().items():
+        for name, where in names:
+            lib = name.split(".")[0]
+            if lib in OWNERS and me not in OWNERS[lib]:
+                leaks.append(f"{where} imports {lib}, owned by {sorted(OWNERS[lib])}")
+    assert not leaks, "\n".join(sorted(leaks))

@@ -30,8 +30,13 @@ def test_the_source_is_cited_as_printed(text: str) -> None:
     assert (src.published_precision, src.published_certainty) == (
         Precision.DAY, Certainty.STATED
     )  # fmt: skip
-    # The heading's first sentence, with its machine-translation wording kept as published.
-    assert text.splitlines()[0].startswith(src.title + ". The function of a growth pole")
+    # The whole heading, with its machine-translation wording kept as published.
+    assert src.title == (
+        "In the past three superior, the industry in this area of Shanghai has developed at "
+        "a high speed and with high quality. The function of a growth pole has been "
+        "significantly enhanced, and the energy level has been continuously improved"
+    )
+    assert text.splitlines()[0].strip() == src.title
     assert src.publisher.startswith("Not named in the document")
     assert "Chief Engineer of Shanghai Municipal Commission of Economy" in text
     assert "Commission of Economy and Informatization" in src.attributed_to

@@ -47,7 +47,10 @@ def _cells(data):
     for plan_id, group in data.targets.groupby("plan_id", sort=False):
         frame = group.reset_index(drop=True)[keys]
         sheets.append((plan_id, [COLUMNS[k].header for k in keys], frame))
-    obs = data.observations[[c.key for c in OBSERVATION_COLUMNS]]
+    # plain object columns, as a DataFrame built from records would have
+    obs = data.observations[[c.key for c in OBSERVATION_COLUMNS]].astype(
+        {c: object for c in ("indicator", "target_id", "period", "unit", "qualifier", "source_id")}
+    )
     sheets.append(("Observations", [c.header for c in OBSERVATION_COLUMNS], obs))
     return sheets
 

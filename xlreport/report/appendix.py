@@ -297,7 +297,7 @@ def write_observations_sheet(ctx: RenderContext, ws: Worksheet) -> None:
         if c.key not in ("value", "published")
     ]
     values = obs["value"].to_numpy(dtype=float).tolist()
-    units = obs["unit"].tolist()
+    units = obs["unit"].astype(object).where(obs["unit"].notna(), None).tolist()
     unit_fmt = {u: fmts.for_unit(u) for u in set(units)}
     value_fmts = [unit_fmt[u] for u in units]
     # dates as Excel serial numbers (days since 1899-12-30) with a date format

@@ -77,7 +77,7 @@ class ReportData:
     report_rate: dict[str, Any]  # the RateQuote of targets' conversion (as a dict)
     rates_used: pd.DataFrame  # frm, to, basis, period, rate, date_used, source, used_for
     audit: pd.DataFrame  # audit_conversions
-    observations: pd.DataFrame  # in force as of the date, with period_time
+    observations: pd.DataFrame  # in force as of the date, with period_time; texts as categories
     published_in_month: pd.DataFrame  # change (new/revised), previous_value, ...
     status_changes: pd.DataFrame  # target_id, plan_id, name, previous_status, status, ...
     previous_as_of: date
@@ -289,6 +289,34 @@ class ReportInputs:
     audit: pd.DataFrame  # audit_conversions
 
 
+def _fresh_texts(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` sharing nothing with it, each text a new object (one per
+    distinct text).
+
+    A frame built from a Dataset shares its texts with the model objects, scattered over
+    the memory those objects fill, and its columns may be views of the block it was built
+    in (which holds every object of every row). Kept alive, they would keep most of the
+    Dataset's memory from going back to the system once the Dataset is released.
+    """
+    columns: dict[str, Any] = {}
+    for col in frame.columns:
+        values = frame[col].to_numpy(copy=True)
+        if values.dtype == object:
+            codes, uniques = pd.factorize(values)
+            # encode/decode makes a new string (str(x) or slicing may return x itself)
+            fresh = np.array(
+                [_new_text(u) if isinstance(u, str) else u for u in uniques], dtype=object
+            )
+            known = codes >= 0
+            values[known] = fresh[codes[known]]
+        columns[col] = values
+    return pd.DataFrame(columns, index=frame.index.copy())
+
+
+def _new_text(text: str) -> str:
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
+
+
 def collect_inputs(
     ds: Dataset, *, as_of: date, book: RateBook, rate_source: str | None = None
 ) -> ReportInputs:
@@ -299,8 +327,8 @@ def collect_inputs(
         obs = obs[visible].reset_index(drop=True)
     return ReportInputs(
         as_of=as_of,
-        targets=targets_frame(ds),
-        observations=obs,
+        targets=_fresh_texts(targets_frame(ds)),
+        observations=_fresh_texts(obs),
         plans=[p.model_dump() for p in ds.plans],
         sources=[s.model_dump() for s in ds.sources],
         audit=audit_conversions(ds, book, source=rate_source),
@@ -359,6 +387,10 @@ _INFORCE_COLUMNS = (
     "source_id",
     "published",
 )
+
+
+#: text columns of ReportData.observations held as categories
+_REPEATED_TEXT = ("indicator", "target_id", "period", "unit", "qualifier", "source_id")
 
 
 def prepare_inputs(
@@ -425,6 +457,9 @@ def prepare_inputs(
     inforce_sorted = inforce[list(_INFORCE_COLUMNS)].sort_values(
         ["indicator", "period_time", "id"], kind="mergesort", ignore_index=True
     )
+    # a few distinct texts repeated over every row: one copy of each instead of one a row
+    for col in _REPEATED_TEXT:
+        inforce_sorted[col] = inforce_sorted[col].astype("category")
     return ReportData(
         month=month,
         as_of=as_of,

@@ -8,6 +8,7 @@ COUNTIF, chart data with references), so an edit in Excel flows through.
 
 from __future__ import annotations
 
+import gc
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -562,13 +563,21 @@ def _write_summary(ctx: RenderContext, ws: Worksheet) -> None:
 def render_report(data: ReportData, template: Template, path: Path) -> None:
     """Write the workbook for ``data`` with ``template`` to ``path``."""
     wb = Workbook(str(path), WORKBOOK_OPTIONS)
+    # Millions of cell records are created and none is garbage: the cyclic collector
+    # would only rescan them again and again (most of the render time), so it pauses.
+    collecting = gc.isenabled()
+    gc.disable()
     # xlsxwriter warns (instead of raising) about invalid input; here that is a bug
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        try:
-            _render(wb, data, template)
-        finally:
-            wb.close()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            try:
+                _render(wb, data, template)
+            finally:
+                wb.close()
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _render(wb: Workbook, data: ReportData, template: Template) -> None:

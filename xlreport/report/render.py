@@ -140,8 +140,18 @@ def _style_for(key: str, unit: Any, fmts: FormatCache) -> Any:
 
 
 def _rate_when(rate: dict[str, Any]) -> str:
+    # A daily quote has the day used and no period; an average or end rate has a period.
     when = rate.get("date_used") or rate.get("period") or ""
     return when.isoformat() if hasattr(when, "isoformat") else str(when)
+
+
+def _rate_text(rate: dict[str, Any]) -> str:
+    """'1 CNY = 0.1381 USD (ECB daily, 2024-05-31)': no 'USD/CNY' shorthand, whose
+    market reading (yuan per dollar) is the inverse of the number shown."""
+    return (
+        f"1 {rate['frm']} = {float(rate['rate']):.6g} {rate['to']} "
+        f"({rate['source']} {rate['basis']}, {_rate_when(rate)})"
+    )
 
 
 def _wrapped_lines(value: Any, width: float) -> int:
@@ -296,12 +306,7 @@ def _write_cover(ctx: RenderContext, ws: Worksheet) -> None:
     if t.report.subtitle:
         ws.write_string(7, 1, t.report.subtitle, fmts.get("subtitle"))
     rate = data.report_rate
-    # A daily quote has a day used and no period; an average or end rate has a period.
-    when = rate["period"] if not is_missing(rate.get("period")) else rate.get("date_used")
-    rate_text = (
-        f"{rate['source']} {rate['basis']} rate for {when}: "
-        f"1 {rate['frm']} = {float(rate['rate']):.6g} {rate['to']}"
-    )
+    rate_text = _rate_text(rate)
     facts: list[tuple[str, Any, str]] = [
         ("Report month", data.month, "text"),
         ("As of", data.as_of, "kv_date"),
@@ -453,7 +458,7 @@ def _write_summary(ctx: RenderContext, ws: Worksheet) -> None:
     facts = [
         f"As of {data.as_of.isoformat()}",
         f"Data vintage {vintage}",
-        f"Rate {rate['rate']:.4f} {rate['to']}/{rate['frm']} ({_rate_when(rate)})",
+        f"Rate: {_rate_text(rate)}",
         f"Status changes: {len(data.status_changes)}",
     ]
     for i, text in enumerate(facts):

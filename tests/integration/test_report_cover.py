@@ -41,7 +41,7 @@ def test_cover_names_the_rate_its_day_and_value(tmp_path: Path) -> None:
     # The summary states it the same way, never as 'USD/CNY' (read as yuan per dollar).
     summary = CalamineWorkbook.from_path(str(result.path)).get_sheet_by_name("Summary")
     cells = [str(c) for row in summary.to_python() for c in row]
-    assert f"Rate: 1 CNY = {cross:.6g} USD (ECB daily, 2026-10-30)" in cells
+    assert f"Rate: 1 CNY = {cross:.4g} USD (2026-10-30)" in cells
     assert not any("USD/CNY" in c for c in cells)
 
 

@@ -458,7 +458,8 @@ def _write_summary(ctx: RenderContext, ws: Worksheet) -> None:
     facts = [
         f"As of {data.as_of.isoformat()}",
         f"Data vintage {vintage}",
-        f"Rate: {_rate_text(rate)}",
+        # short: the boxes start in column C; the source is in the subtitle
+        f"Rate: 1 {rate['frm']} = {float(rate['rate']):.4g} {rate['to']} ({_rate_when(rate)})",
         f"Status changes: {len(data.status_changes)}",
     ]
     for i, text in enumerate(facts):

@@ -149,7 +149,7 @@ def test_a_revision_replaces_the_figure_and_older_vintages_stay_visible(
 @pytest.mark.usefixtures("initialised")
 def test_a_bad_as_of_date_is_explained(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = _run(capsys, "observations", "--as-of", "31/12/2024")
-    assert code == 1 and "--as-of '31/12/2024' is not a date: write it as YYYY-MM-DD" in err
+    assert code == 1 and "--as-of '31/12/2024' is not a date: write YYYY-MM-DD" in err
 
 
 @pytest.mark.usefixtures("initialised")

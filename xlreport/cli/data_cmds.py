@@ -7,7 +7,6 @@ which the app prints (every problem with its location) with exit code 1.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from xlreport.cli.options import parse_date_option
 from xlreport.data import load_embedded_dataset
 from xlreport.errors import DataError
 from xlreport.io import import_file, validate_file, write_data_template
@@ -109,7 +109,7 @@ def export_cmd(
     ] = False,
 ) -> None:
     """Export plan data in the layout of the data workbook (importable again as is)."""
-    cutoff = _parse_date(as_of)
+    cutoff = parse_date_option(as_of)
     check_export_path(path)
     if embedded:
         if cutoff is not None:
@@ -120,15 +120,6 @@ def export_cmd(
             ds = store.load_dataset(cutoff)
     written = write_dataset(ds, path)
     typer.echo(f"Wrote {written} ({_counts_text(count_records(ds))}).")
-
-
-def _parse_date(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise DataError(f"--as-of {text!r} is not a date: write YYYY-MM-DD") from None
 
 
 def register(app: typer.Typer) -> None:

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
+from xlreport.cli.options import parse_date_option
 from xlreport.cli.output import OutputFormat, emit_rows
 from xlreport.errors import DataError
 from xlreport.frames import observations_frame, targets_frame
@@ -44,14 +45,8 @@ _TABLE_COLUMNS = ("target", "name", "latest", "share", "status", "explanation")
 
 def parse_as_of(text: str | None) -> date:
     """``--as-of`` as a date; today when absent."""
-    if text is None:
-        return date.today()
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise DataError(
-            f"--as-of {text!r} is not a date: write YYYY-MM-DD, e.g. 2024-12-31"
-        ) from None
+    parsed = parse_date_option(text)
+    return date.today() if parsed is None else parsed
 
 
 def _plain(value: Any) -> Any:

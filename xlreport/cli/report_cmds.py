@@ -14,20 +14,9 @@ from typing import Annotated
 
 import typer
 
-from xlreport.errors import DataError
+from xlreport.cli.options import parse_date_option
 
 __all__ = ["register"]
-
-
-def _parse_date(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise DataError(
-            f"--as-of {text!r} is not a date: write YYYY-MM-DD, e.g. 2024-05-31"
-        ) from None
 
 
 def report(
@@ -54,7 +43,7 @@ def report(
     """Write the monthly report workbook <out>/<name>-YYYY-MM.xlsx and print its path."""
     from xlreport.report import last_complete_month, write_monthly_report
 
-    as_of_date = _parse_date(as_of)
+    as_of_date = parse_date_option(as_of)
     if month is None:
         month = f"{as_of_date:%Y-%m}" if as_of_date else last_complete_month(date.today())
     result = write_monthly_report(

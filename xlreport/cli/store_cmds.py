@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from xlreport.cli.options import parse_date_option
 from xlreport.cli.output import OutputFormat, emit_rows
 from xlreport.errors import DataError
 from xlreport.model import Dataset, Observation, Precision, Source, Target
@@ -136,15 +137,6 @@ def _unknown_id(kind: str, given: str, valid: Sequence[str], option: str) -> Dat
     )
 
 
-def _parse_as_of(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise DataError(f"--as-of {text!r} is not a date: write it as YYYY-MM-DD") from None
-
-
 def _load(as_of: date | None = None) -> Dataset:
     with Store.open() as store:
         return store.load_dataset(as_of)
@@ -230,7 +222,7 @@ def observations_cmd(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """List observations in force (as of a date), or every visible vintage."""
-    when = _parse_as_of(as_of)
+    when = parse_date_option(as_of)
     ds = _load(when)
     in_force = current_observations(ds.observations, when)
     shown = visible_observations(ds.observations, when) if all_vintages else in_force

@@ -29,7 +29,7 @@ def test_rate_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
         capsys, "fx", "rate", "CNY", "USD", "--date", "2024-05-25", "--format", "json"
     )
     assert code == 0
-    (row,) = json.loads(out)
+    row = json.loads(out)
     assert list(row) == ["from", "to", "rate", "date_used", "period", "basis", "source"]
     assert row["date_used"] == "2024-05-24"  # Saturday -> Friday
     assert row["rate"] == pytest.approx(1.0840 / 7.8522, rel=1e-15)
@@ -44,7 +44,7 @@ def test_rate_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_rate_for_periods_and_bases(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, "fx", "rate", "USD", "CNY", "--year", "2023", "--format", "json")
-    (avg,) = json.loads(out)
+    avg = json.loads(out)
     assert (avg["basis"], avg["period"], avg["date_used"]) == ("year-average", "2023", None)
     days = [d for d in ecb_rows() if d.year == 2023]
     assert avg["rate"] == pytest.approx(
@@ -63,7 +63,7 @@ def test_rate_for_periods_and_bases(capsys: pytest.CaptureFixture[str]) -> None:
         "--format",
         "json",
     )
-    (end,) = json.loads(out)
+    end = json.loads(out)
     assert end["date_used"] == "2023-12-29"
     assert end["rate"] == pytest.approx(ecb_cross(date(2023, 12, 29), "USD", "CNY"), rel=1e-15)
 
@@ -83,7 +83,7 @@ def test_convert_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
         "--format", "json",
     )  # fmt: skip
     assert code == 0
-    (row,) = json.loads(out)
+    row = json.loads(out)
     assert list(row)[-2:] == ["amount", "result"]
     # 100e9 * 1.0840 / 7.8522 = 13.805 billion dollars
     assert row["amount"] == 100e9
@@ -119,7 +119,7 @@ def test_a_pboc_csv_given_with_rates(capsys: pytest.CaptureFixture[str], tmp_pat
         "--source", "PBOC", "--format", "json",
     )  # fmt: skip
     assert code == 0
-    (row,) = json.loads(out)
+    row = json.loads(out)
     assert (row["rate"], row["source"], row["date_used"]) == (7.1106, "PBOC", "2024-05-24")
     bad = tmp_path / "bad.csv"
     bad.write_text("date,base,quote,rate\n2024-05-24,USD,CNY,seven\n", encoding="utf-8")
@@ -191,4 +191,4 @@ def test_the_installed_command_runs() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)[0]["rate"] == 1.0840
+    assert json.loads(done.stdout)["rate"] == 1.0840

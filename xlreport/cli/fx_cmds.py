@@ -192,7 +192,7 @@ def rate_cmd(
     """
     when = _quote_options(date_, month, year, basis, stock, source, fallback)
     quote = _book_for_quotes(rates, rates_name).rate(frm, to, **when)
-    emit_rows([quote.as_dict()], fmt, columns=QUOTE_COLUMNS, title=_title(quote, when))
+    emit_rows([quote.as_dict()], fmt, columns=QUOTE_COLUMNS, title=_title(quote, when), single=True)
 
 
 @fx_app.command("convert")
@@ -215,7 +215,7 @@ def convert_cmd(
     value = _parse_amount(amount)
     when = _quote_options(date_, month, year, basis, stock, source, fallback)
     conv = _book_for_quotes(rates, rates_name).convert(value, frm, to, **when)
-    emit_rows([conv.as_dict()], fmt, columns=CONVERT_COLUMNS, title=_title(conv, when))
+    emit_rows([conv.as_dict()], fmt, columns=CONVERT_COLUMNS, title=_title(conv, when), single=True)
 
 
 @fx_app.command("audit")

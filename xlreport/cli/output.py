@@ -70,12 +70,19 @@ def emit_rows(
     *,
     columns: Sequence[str] | None = None,
     title: str | None = None,
+    single: bool = False,
 ) -> None:
-    """Print rows in the chosen format. ``columns`` picks and orders table/CSV columns."""
+    """Print rows in the chosen format. ``columns`` picks and orders table/CSV columns.
+
+    JSON is an array of objects, or one object when ``single`` (a command that answers
+    with exactly one result, such as ``fx rate``).
+    """
     cols = list(columns or (rows[0].keys() if rows else []))
     if fmt is OutputFormat.JSON:
         data = [{k: to_jsonable(v) for k, v in r.items()} for r in rows]
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        if single and len(data) != 1:
+            raise ValueError(f"single=True needs exactly one row, got {len(data)}")
+        typer.echo(json.dumps(data[0] if single else data, ensure_ascii=False, indent=2))
     elif fmt is OutputFormat.CSV:
         buf = io.StringIO()
         writer = csv.writer(buf, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")

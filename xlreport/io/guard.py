@@ -16,7 +16,7 @@ dimension says 2 rows can hold a million. So reading goes in three steps:
    stopping at the first beyond them: a sheet whose dimension understates its size is
    refused with a clear message, and the child is killed. Scanning here rather than in
    the child uses the second core while the child parses.
-3. The child returns plain Python rows. Anything that goes wrong becomes
+3. The child returns each sheet's columns of plain Python values. Anything that goes wrong becomes
    :class:`~xlreport.errors.UnsafeFileError` (a file refused) or
    :class:`~xlreport.errors.DataError` (a file that is damaged), with the file's name and
    what to do; the parent never hangs and never crashes.
@@ -37,6 +37,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -48,7 +49,7 @@ from xlreport.io import sheet_child
 __all__ = [
     "DEFAULT_LIMITS",
     "ReadLimits",
-    "SheetRows",
+    "SheetColumns",
     "check_zip_container",
     "read_csv_rows",
     "read_workbook_sheets",
@@ -83,8 +84,9 @@ class ReadLimits:
 
 DEFAULT_LIMITS = ReadLimits()
 
-#: Sheet name -> rows (lists of plain values); row 0 is the sheet's row 1.
-SheetRows = dict[str, list[list[Any]]]
+#: Sheet name -> its columns (sequences of plain values, all of the sheet's height); item 0
+#: of each is the sheet's row 1.
+SheetColumns = dict[str, list[Sequence[Any]]]
 
 _RATIO_FLOOR = _MB  # smaller members may compress as well as they like
 
@@ -256,23 +258,24 @@ def _run_child(
     if proc.returncode != 0:
         raise _child_failure(path, proc.returncode, stderr, limits)
     reply: dict[str, Any] = marshal.loads(stdout)
-    from_ordinal = date.fromordinal
-    for name, columns in reply.get("tagged", {}).items():
-        rows = reply["sheets"][name]
-        for j in columns:
-            for row in rows:
-                value = row[j]
-                if type(value) is tuple:  # dates inline, no call; the rest by untag
-                    row[j] = from_ordinal(value[1]) if value[0] == "d" else sheet_child.untag(value)
+    from_ordinal, untag = date.fromordinal, sheet_child.untag
+    for name, tagged in reply.get("tagged", {}).items():
+        columns = reply["sheets"][name]
+        for j in tagged:  # dates inline, no call; the rest by untag
+            columns[j] = [
+                (from_ordinal(v[1]) if v[0] == "d" else untag(v)) if type(v) is tuple else v
+                for v in columns[j]
+            ]
     return reply
 
 
 def read_workbook_sheets(
     path: Path, sheets: list[str], limits: ReadLimits = DEFAULT_LIMITS
-) -> tuple[SheetRows, list[str]]:
+) -> tuple[SheetColumns, list[str]]:
     """Read the named sheets of an untrusted xlsx file in a guarded child process.
 
-    Returns the rows of each sheet found and the names of those missing.
+    Returns the columns of each sheet found (see :data:`SheetColumns`) and the names of
+    those missing.
     """
     path = Path(path)
     check_zip_container(path, limits)

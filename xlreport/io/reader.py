@@ -19,7 +19,7 @@ transaction.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -40,11 +40,26 @@ __all__ = ["RawSheet", "bulk_allocation", "read_dataset", "read_raw_sheets", "va
 
 @dataclass(frozen=True, slots=True)
 class RawSheet:
-    """The rows of one sheet or CSV file as read, the header row first."""
+    """The cells of one sheet or CSV file as read, by column; item 0 of each is the header.
+
+    Every column holds ``height`` cells (short CSV lines are padded with ``""``).
+    """
 
     layout: SheetLayout
-    rows: list[list[Any]]
+    columns: Sequence[Sequence[Any]]
+    height: int
     csv_file: str | None = None  # set for CSV input: locations are ``file:line (column)``
+
+    @classmethod
+    def from_rows(
+        cls, layout: SheetLayout, rows: list[list[Any]], csv_file: str | None = None
+    ) -> RawSheet:
+        """The sheet of ``rows`` (which may differ in length), the header row first."""
+        width = max(map(len, rows), default=0)
+        if any(len(row) < width for row in rows):
+            rows = [row if len(row) == width else row + [""] * (width - len(row)) for row in rows]
+        columns = list(zip(*rows, strict=False)) if rows else []  # rectangular: nothing lost
+        return cls(layout, columns, len(rows), csv_file)
 
     def cell(self, row: int, col: int, name: str) -> str:
         if self.csv_file is not None:
@@ -104,7 +119,8 @@ def read_raw_sheets(
                     )
                 )
                 continue
-            sheets[lay.collection] = RawSheet(lay, read_csv_rows(file, limits), lay.csv_name)
+            rows = read_csv_rows(file, limits)
+            sheets[lay.collection] = RawSheet.from_rows(lay, rows, lay.csv_name)
         return sheets, problems
     if not path.exists():
         raise DataError(f"{path} does not exist: give an .xlsx workbook or a folder of CSV files")
@@ -125,7 +141,9 @@ def read_raw_sheets(
                 )
             )
         else:
-            sheets[lay.collection] = RawSheet(lay, found[lay.sheet])
+            columns = found[lay.sheet]
+            height = len(columns[0]) if columns else 0
+            sheets[lay.collection] = RawSheet(lay, columns, height)
     return sheets, problems
 
 
@@ -133,18 +151,18 @@ def _map_header(raw: RawSheet, problems: list[Problem]) -> dict[str, int] | None
     """Column name -> index; None when the sheet cannot be read row by row."""
     lay = raw.layout
     expected = ", ".join(lay.names)
-    if not raw.rows:
+    if not raw.height:
         problems.append(
             Problem(raw.cell(0, 0, "header"), f"the header row is missing: write {expected}")
         )
         return None
-    header = raw.rows[0]
     known = set(lay.names)
     index: dict[str, int] = {}
-    for col, cell in enumerate(header):
+    for col, values in enumerate(raw.columns):
+        cell = values[0]
         name = cell.strip() if isinstance(cell, str) else cell
         if name == "" or name is None:
-            if any(col < len(r) and r[col] not in ("", None) for r in raw.rows[1:]):
+            if any(v not in ("", None) for v in values[1:]):
                 problems.append(
                     Problem(raw.cell(0, col, "?"), "this column holds data but has no header")
                 )
@@ -215,8 +233,42 @@ _READY: dict[ColumnKind, type] = {
 }
 
 
-def _is_blank(row: list[Any]) -> bool:
-    return row.count("") == len(row) or all(type(v) is str and not v.strip() for v in row)
+def _kept_rows(raw: RawSheet) -> list[int]:
+    """The rows below the header that are not blank (only empty or spaces-only text).
+
+    Most rows start with their id, which settles it at once; only rows whose first cell
+    is blank are looked at across the columns.
+    """
+    columns, height = raw.columns, raw.height
+    if height <= 1 or not columns:
+        return []
+    first = columns[0]
+    suspects = [r for r in range(1, height) if type(first[r]) is str and not first[r].strip()]
+    blank = {r for r in suspects if all(type(c[r]) is str and not c[r].strip() for c in columns)}
+    return [r for r in range(1, height) if r not in blank] if blank else list(range(1, height))
+
+
+def _build_records(names: list[str], columns: list[list[Any]]) -> list[dict[str, Any]]:
+    """One dict per record, field name -> value, from the fields' columns."""
+    return _record_builder(tuple(names))(*columns)
+
+
+@cache
+def _record_builder(names: tuple[str, ...]) -> Callable[..., list[dict[str, Any]]]:
+    """A function building every record with one dict display per row.
+
+    ``[{"id": v0, "value": v1} for v0, v1 in zip(c0, c1)]`` runs twice as fast as
+    ``dict(zip(names, row))`` per row. The field names are the layout's own (never the
+    file's) and are written into the source as string literals (``repr``).
+    """
+    params = ", ".join(f"c{i}" for i in range(len(names)))
+    values = ", ".join(f"v{i}" for i in range(len(names))) + ","
+    items = ", ".join(f"{name!r}: v{i}" for i, name in enumerate(names))
+    source = f"def build({params}):\n    return [{{{items}}} for {values} in zip({params})]\n"
+    scope: dict[str, Any] = {}
+    exec(compile(source, "<record builder>", "exec"), scope)  # layout names only, as literals
+    builder: Callable[..., list[dict[str, Any]]] = scope["build"]
+    return builder
 
 
 _SPACES = (" ", "\t", "\n", "\r", "\xa0", "\u3000")
@@ -271,27 +323,17 @@ def _convert_fast(values: Sequence[Any], column: Column, conv: Converter) -> lis
 
 
 def _parse_rows(raw: RawSheet, index: dict[str, int], problems: list[_Found]) -> _Parsed:
-    rows = raw.rows
-    # Keep rows that are not blank; most start with their id, which settles it at once.
-    row_of = [
-        r
-        for r, row in enumerate(rows)
-        if r and row and (type(row[0]) is not str or row[0].strip() or not _is_blank(row))
-    ]
-    kept = [rows[r] for r in row_of]
-    width = max(index.values()) + 1
-    if any(len(row) < width for row in kept):  # CSV lines may be short
-        kept = [row if len(row) >= width else row + [""] * (width - len(row)) for row in kept]
+    row_of = _kept_rows(raw)
+    every_row = len(row_of) == raw.height - 1
     names: list[str] = []
     columns: list[list[Any]] = []
     bad: set[tuple[int, str]] = set()
-    # rows are padded to the header's width, so plain zip loses nothing (strict is 3x slower)
-    by_column: list[tuple[Any, ...]] = list(zip(*kept, strict=False)) if kept else []
     for column in raw.layout.columns:
         if column.name not in index:
             continue
         j = index[column.name]
-        values: Sequence[Any] = by_column[j] if kept else ()
+        cells = raw.columns[j]
+        values: Sequence[Any] = cells[1:] if every_row else [cells[r] for r in row_of]
         if raw.csv_file is not None and column.kind is ColumnKind.TEXT:
             values = [unquote_csv_text(v) if v[:1] == "'" else v for v in values]
         conv = converter_for(column)
@@ -316,8 +358,8 @@ def _parse_rows(raw: RawSheet, index: dict[str, int], problems: list[_Found]) ->
         names.append(column.name)
         columns.append(out)
     if not columns:
-        return _Parsed([{} for _ in kept], row_of, bad, {})
-    records = [dict(zip(names, vals, strict=False)) for vals in zip(*columns, strict=False)]
+        return _Parsed([{} for _ in row_of], row_of, bad, {})
+    records = _build_records(names, columns)
     return _Parsed(records, row_of, bad, dict(zip(names, columns, strict=True)))
 
 

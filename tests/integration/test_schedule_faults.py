@@ -68,9 +68,13 @@ def test_three_months_of_downtime_give_three_reports_in_order(
         "monthly_2026-07.xlsx",
         "monthly_2026-08.xlsx",
     ]
+    umask = os.umask(0)  # the run-due processes inherit this process's umask
+    os.umask(umask)
     for month, last_day in [("2026-06", 30), ("2026-07", 31), ("2026-08", 31)]:
         path = share / f"monthly_{month}.xlsx"
         assert workbook_problem(path) is None
+        # readable by the team like any saved file (0o666 less the umask), not owner-only
+        assert path.stat().st_mode & 0o777 == 0o666 & ~umask
         facts = cover_facts(path)
         assert facts["Report month"] == month
         assert facts["As of"] == datetime(int(month[:4]), int(month[5:]), last_day)

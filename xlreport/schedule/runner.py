@@ -19,8 +19,6 @@ prints: progress goes to the ``emit`` callback the caller passes.
 
 from __future__ import annotations
 
-import functools
-import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -152,21 +150,9 @@ def _check_destination(spec: ScheduleSpec) -> None:
     )
 
 
-@functools.cache
-def _shared_file_mode() -> int:
-    """``rw-rw-rw-`` less the umask: what a plain new file gets (temporary files are 0600)."""
-    if os.name == "nt":  # pragma: no cover - permissions come from the folder's ACL
-        return 0o666
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
 def _copy_into(src: Path) -> Callable[[Path], None]:
     def produce(tmp: Path) -> None:
-        shutil.copyfile(src, tmp)
-        # readers of the shared folder must be able to open the report
-        os.chmod(tmp, _shared_file_mode())
+        shutil.copyfile(src, tmp)  # write_atomically gives it the usual file mode
 
     return produce
 

@@ -15,15 +15,16 @@ dates are ``datetime64``. :func:`current_observations_frame` applies the vintage
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from xlreport.errors import ProgressError
-from xlreport.model import Dataset, Observation, Target
-from xlreport.period import PeriodKind
+from xlreport.errors import DataError, ProgressError
+from xlreport.model import Dataset, Target
+from xlreport.period import Period, PeriodKind
 
 __all__ = [
     "OBSERVATION_COLUMNS",
@@ -141,50 +142,113 @@ def targets_frame(ds: Dataset) -> pd.DataFrame:
     return frame
 
 
-def _observation_row(o: Observation) -> dict[str, Any]:
-    p = o.period_obj
-    if p.kind is PeriodKind.SPAN:
-        start_time = float(p.year - 1)
-    else:  # a period covers its months up to its end
-        start_time = p.time - p.months / 12 if p.kind is not PeriodKind.YTD else p.year - 1.0
-    return {
-        "id": o.id,
-        "indicator": o.indicator,
-        "target_id": o.target_id,
-        "period": o.period,
-        "value": _num(o.value),
-        "growth_yoy": _num(o.growth_yoy),
-        "unit": o.unit,
-        "qualifier": o.qualifier.value,
-        "cumulative": o.cumulative,
-        "source_id": o.source_id,
-        "published": o.published,
-        "derived": o.derived,
-        "derivation": o.derivation,
-        "note": o.note,
-        "period_kind": p.kind.value,
-        "period_year": p.year,
-        "period_sub": p.sub,
-        "period_time": p.time,
-        "period_start_time": start_time,
-        "period_end": p.end,
-        "period_months": p.months,
+#: the observation fields, as columns from a store (enums as their text values)
+OBSERVATION_FIELDS: tuple[str, ...] = OBSERVATION_COLUMNS[: OBSERVATION_COLUMNS.index("note") + 1]
+
+
+def _shared(
+    values: Sequence[Any] | np.ndarray,
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], Any]:
+    """(codes, object array of ``values`` with one object per distinct value, uniques).
+
+    Missing values (None) get code -1 and stay None. A column of a few distinct texts
+    (units, sources, periods) then holds a few string objects, not one a row.
+    """
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    table = np.asarray(uniques, dtype=object)
+    out = np.full(len(codes), None, dtype=object)
+    known = codes >= 0
+    out[known] = table[codes[known]]
+    return codes, out, table
+
+
+def _period_columns(codes: np.ndarray[Any, Any], texts: np.ndarray[Any, Any]) -> dict[str, Any]:
+    """The time-axis columns of each row, computed once per distinct period."""
+    parsed = [Period.parse(str(t)) for t in texts]
+    per_period: dict[str, list[Any]] = {
+        "period_kind": [p.kind.value for p in parsed],
+        "period_year": [p.year for p in parsed],
+        "period_sub": [p.sub for p in parsed],
+        "period_time": [p.time for p in parsed],
+        "period_start_time": [_start_time(p) for p in parsed],
+        "period_end": [p.end for p in parsed],
+        "period_months": [p.months for p in parsed],
     }
+    dtypes = {"period_year": "int64", "period_sub": "int64", "period_months": "int64"}
+    dtypes |= {"period_time": "float64", "period_start_time": "float64"}
+    out: dict[str, Any] = {}
+    for name, values in per_period.items():
+        if name == "period_end":
+            table = pd.to_datetime(pd.Series(values, dtype=object)).to_numpy("datetime64[ns]")
+        elif name == "period_kind":
+            table = np.asarray(values, dtype=object)
+        else:
+            table = np.asarray(values, dtype=dtypes[name])
+        out[name] = table[codes]
+    return out
+
+
+def _start_time(p: Period) -> float:
+    if p.kind is PeriodKind.SPAN:
+        return float(p.year - 1)
+    # a period covers its months up to its end
+    return p.time - p.months / 12 if p.kind is not PeriodKind.YTD else p.year - 1.0
+
+
+def observations_frame_from_columns(
+    columns: Mapping[str, Sequence[Any] | np.ndarray],
+) -> pd.DataFrame:
+    """:func:`observations_frame` from the observations as columns, one sequence per name
+    of :data:`OBSERVATION_FIELDS` (enums as text, missing numbers as None), as
+    :meth:`xlreport.store.Store.load_for_frames` returns them: no model object a row.
+
+    The time-axis columns are computed once per distinct period; each distinct text is
+    held once. Raises :class:`~xlreport.errors.ProgressError` naming the observation
+    whose period cannot be read.
+    """
+    missing = [c for c in OBSERVATION_FIELDS if c not in columns]
+    if missing:
+        raise ProgressError(f"observation columns lack {', '.join(missing)}")
+    n = len(columns["id"])
+    if any(len(columns[c]) != n for c in OBSERVATION_FIELDS):
+        raise ProgressError("observation columns are not all of one length")
+    data: dict[str, Any] = {}
+    for name in OBSERVATION_FIELDS:
+        values = columns[name]
+        if name in _FLOAT_OBS:  # None -> NaN
+            data[name] = np.asarray(values, dtype=object).astype("float64")
+        elif name in ("cumulative", "derived"):
+            data[name] = np.asarray(values, dtype=bool)
+        elif name == "published":
+            codes, _, uniques = _shared(values)
+            table = pd.to_datetime(pd.Series(uniques, dtype=object)).to_numpy("datetime64[ns]")
+            data[name] = table[codes]
+        elif name == "period":
+            codes, data[name], uniques = _shared(values)
+            try:
+                data |= _period_columns(codes, uniques)
+            except DataError as exc:
+                bad = next(i for i, v in enumerate(values) if not _parses(v))
+                raise ProgressError(f"observation {columns['id'][bad]}: {exc}") from None
+        else:
+            data[name] = _shared(values)[1]
+    return pd.DataFrame(data, columns=list(OBSERVATION_COLUMNS))
+
+
+def _parses(text: Any) -> bool:
+    try:
+        Period.parse(str(text))
+    except DataError:
+        return False
+    return True
 
 
 def observations_frame(ds: Dataset) -> pd.DataFrame:
     """One row per observation (all vintages; RangeIndex), columns :data:`OBSERVATION_COLUMNS`."""
-    rows = [_observation_row(o) for o in ds.observations]
-    frame = pd.DataFrame(rows, columns=list(OBSERVATION_COLUMNS))
-    for col in _FLOAT_OBS:
-        frame[col] = frame[col].astype("float64")
-    for col in ("period_year", "period_sub", "period_months"):
-        frame[col] = frame[col].astype("int64")
-    for col in ("cumulative", "derived"):
-        frame[col] = frame[col].astype("bool")
-    for col in ("published", "period_end"):
-        frame[col] = pd.to_datetime(frame[col]).astype("datetime64[ns]")
-    return frame
+    records = [o.__dict__ for o in ds.observations]
+    columns = {name: [r[name] for r in records] for name in OBSERVATION_FIELDS}
+    columns["qualifier"] = [q.value for q in columns["qualifier"]]
+    return observations_frame_from_columns(columns)
 
 
 def current_observations_frame(observations: pd.DataFrame, as_of: date) -> pd.DataFrame:
@@ -207,8 +271,20 @@ def current_observations_frame(observations: pd.DataFrame, as_of: date) -> pd.Da
             "observations frame has a duplicated index: pass it through reset_index(drop=True)"
         )
     visible = observations[observations["published"] <= pd.Timestamp(as_of)]
-    ranked = visible.assign(_stated=~visible["derived"].astype(bool)).sort_values(
-        ["indicator", "period", "_stated", "published", "id"], kind="mergesort"
-    )
-    winners = ranked.drop_duplicates(["indicator", "period"], keep="last").index
-    return visible[visible.index.isin(winners)]
+    if visible.empty:
+        return visible
+    # a sort of numbers: the groups by their codes, ids by their rank
+    indicator = pd.factorize(visible["indicator"].to_numpy(dtype=object))[0]
+    period = pd.factorize(visible["period"].to_numpy(dtype=object))[0]
+    ids = visible["id"].to_numpy(dtype=object)
+    id_rank = np.empty(len(ids), dtype=np.int64)
+    id_rank[np.argsort(ids, kind="stable")] = np.arange(len(ids))
+    stated = ~visible["derived"].to_numpy(dtype=bool)
+    published = visible["published"].to_numpy("datetime64[ns]").view("int64")
+    ordered = np.lexsort((id_rank, published, stated, period, indicator))
+    ind, per = indicator[ordered], period[ordered]
+    last = np.ones(len(ordered), dtype=bool)
+    last[:-1] = (ind[1:] != ind[:-1]) | (per[1:] != per[:-1])
+    keep = np.zeros(len(ids), dtype=bool)
+    keep[ordered[last]] = True
+    return visible[keep]

@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 from store_data import partial_dataset, revised_output
 
 from xlreport.data import load_embedded_dataset
-from xlreport.errors import StoreError, ValidationFailed
+from xlreport.errors import ProgressError, StoreError, ValidationFailed
+from xlreport.frames import observations_frame, observations_frame_from_columns
 from xlreport.model import Comparator, Precision, Rate, Source, Target
 from xlreport.store import Store
 from xlreport.vintage import current_observations
@@ -247,3 +249,33 @@ def test_the_default_database_is_an_sqlite_file_in_the_data_folder(isolated: Pat
         s.init()
         assert s.path == isolated / "data" / "xlreport.sqlite3"
     assert s.path.is_file()
+
+
+def test_observations_as_columns_give_the_same_frame_as_model_objects(store: Store) -> None:
+    # the report's path (no model object per observation) against the model's path,
+    # with a revision stored so that two vintages of one period come back
+    store.import_dataset(partial_dataset(observations=(revised_output(),)))
+    for as_of in (date(2024, 5, 31), date(2025, 1, 20), None):
+        ds, columns = store.load_for_frames(as_of)
+        assert ds.observations == () and len(ds.targets) == 36
+        expected = observations_frame(store.load_dataset(as_of))
+        pd.testing.assert_frame_equal(observations_frame_from_columns(columns), expected)
+    _, columns = store.load_for_frames(date(2024, 12, 31))
+    frame = observations_frame_from_columns(columns).set_index("id")
+    # the revision (published 2025-01-20) is not visible at the end of 2024
+    assert "lingang.industrial-output.2023.rev1" not in frame.index
+    assert frame.loc["lingang.industrial-output.2023", "value"] == 433.3e9
+    assert frame.loc["lingang.industrial-output.2023", "published"] == pd.Timestamp("2024-05-25")
+
+
+def test_a_period_edited_outside_xlreport_is_named_when_read_as_columns(store: Store) -> None:
+    with store._engine.begin() as conn:
+        conn.execute(
+            sa.text("UPDATE observations SET period = '2023-13' WHERE id = :id"),
+            {"id": "lingang.industrial-output.2023"},
+        )
+    _, columns = store.load_for_frames()
+    with pytest.raises(ProgressError) as err:
+        observations_frame_from_columns(columns)
+    message = str(err.value)
+    assert message.startswith("observation lingang.industrial-output.2023: '2023-13'")

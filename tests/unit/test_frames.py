@@ -5,16 +5,19 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from progress_builders import dataset, obs, target
 
 from xlreport.data import load_embedded_dataset
+from xlreport.errors import ProgressError
 from xlreport.frames import (
     OBSERVATION_COLUMNS,
     TARGET_COLUMNS,
     current_observations_frame,
     observations_frame,
+    observations_frame_from_columns,
     targets_frame,
 )
 from xlreport.model import Dataset
@@ -121,3 +124,52 @@ def test_vectorised_rule_agrees_with_vintage_module(
     expected = [o.id for o in current_observations(ds.observations, as_of)]
     got = list(current_observations_frame(observations_frame(ds), as_of)["id"])
     assert got == expected
+
+
+def _columns(**over: list[object]) -> dict[str, list[object]]:
+    """Two observations as a store returns them: texts, None for missing numbers."""
+    columns: dict[str, list[object]] = {
+        "id": ["a", "b"],
+        "indicator": ["x", "x"],
+        "target_id": [None, "t"],
+        "period": ["2024-Q3", "2021/2025"],
+        "value": [5.0, None],
+        "growth_yoy": [None, 0.1],
+        "unit": ["CNY", "percent"],
+        "qualifier": ["exact", "about"],
+        "cumulative": [False, True],
+        "source_id": ["s", "s"],
+        "published": [date(2024, 10, 20), date(2024, 10, 20)],
+        "derived": [False, False],
+        "derivation": ["", ""],
+        "note": ["", "n"],
+    }
+    columns.update(over)
+    return columns
+
+
+def test_a_frame_from_columns_places_each_period_on_the_time_axis() -> None:
+    frame = observations_frame_from_columns(_columns()).set_index("id")
+    q3 = frame.loc["a"]
+    # Q3 2024 ends at 2023 + 9/12 = 2023.75 and starts three months earlier, 2023.5
+    assert q3["period_kind"] == "quarter" and q3["period_sub"] == 3
+    assert q3["period_time"] == 2023.75 and q3["period_start_time"] == 2023.5
+    assert q3["period_months"] == 3 and q3["period_end"] == pd.Timestamp("2024-09-30")
+    span = frame.loc["b"]
+    # 2021/2025 runs from the start of 2021 (2020.0) to the end of 2025 (2025.0)
+    assert span["period_start_time"] == 2020.0 and span["period_time"] == 2025.0
+    assert pd.isna(span["value"]) and span["growth_yoy"] == 0.1
+    assert pd.isna(q3["target_id"]) and span["target_id"] == "t"
+    assert bool(span["cumulative"]) and not bool(q3["cumulative"])
+    assert (frame["published"] == pd.Timestamp("2024-10-20")).all()
+
+
+def test_a_frame_from_columns_refuses_a_bad_period_or_ragged_columns() -> None:
+    with pytest.raises(ProgressError, match=r"observation b: '2024-Q5' is not a period"):
+        observations_frame_from_columns(_columns(period=["2024-Q3", "2024-Q5"]))
+    with pytest.raises(ProgressError, match="not all of one length"):
+        observations_frame_from_columns(_columns(note=[""]))
+    missing = _columns()
+    del missing["published"]
+    with pytest.raises(ProgressError, match="lack published"):
+        observations_frame_from_columns(missing)

@@ -134,17 +134,46 @@ def _check_inputs(targets: pd.DataFrame, observations: pd.DataFrame, tolerance: 
 
 
 def _pair_observations(tg: pd.DataFrame, inforce: pd.DataFrame) -> pd.DataFrame:
-    """In-force observations of each target (by target_id or by indicator), with ``row``."""
-    keys = pd.DataFrame({"row": np.arange(len(tg)), "indicator": tg["indicator"].to_numpy()})
-    by_indicator = keys.merge(inforce, on="indicator", how="inner")
-    ids = pd.DataFrame({"row": np.arange(len(tg)), "target_id": tg["id"].to_numpy()})
-    linked = inforce[inforce["target_id"].notna()]
-    by_id = ids.merge(linked, on="target_id", how="inner")
-    pairs = pd.concat([by_indicator, by_id], ignore_index=True)
-    pairs = pairs.drop_duplicates(["row", "id"])
+    """In-force observations of each target (by indicator, then by target_id, once each),
+    with ``row`` (the target's position), ``id_rank`` (the observation's place in the
+    order of ids, for tie-breaks), ``kind_rank`` and ``stated``.
+
+    A join of positions: the texts are matched once by hashing, never sorted or copied.
+    """
+    n, m = len(tg), len(inforce)
+    ids = inforce["id"].to_numpy(dtype=object)
+    id_rank = np.empty(m, dtype=np.int64)
+    id_rank[np.argsort(ids, kind="stable")] = np.arange(m)
+    # by indicator: each target row with every observation of its indicator
+    codes = pd.factorize(
+        np.concatenate(
+            [tg["indicator"].to_numpy(dtype=object), inforce["indicator"].to_numpy(dtype=object)]
+        )
+    )[0]
+    target_codes, obs_codes = codes[:n], codes[n:]
+    by_code = np.argsort(obs_codes, kind="stable")
+    sorted_codes = obs_codes[by_code]
+    lo = np.searchsorted(sorted_codes, target_codes, "left")
+    counts = np.searchsorted(sorted_codes, target_codes, "right") - lo
+    rows_ind = np.repeat(np.arange(n), counts)
+    within = np.arange(len(rows_ind)) - np.repeat(np.cumsum(counts) - counts, counts)
+    pos_ind = by_code[np.repeat(lo, counts) + within]
+    # by target_id: observations linked to a target by its id
+    linked = pd.Index(tg["id"].to_numpy(dtype=object)).get_indexer(
+        inforce["target_id"].to_numpy(dtype=object)
+    )
+    pos_id = np.flatnonzero(linked >= 0)
+    rows = np.concatenate([rows_ind, linked[pos_id]])
+    pos = np.concatenate([pos_ind, pos_id])
+    _, first = np.unique(rows * max(m, 1) + pos, return_index=True)
+    keep = np.sort(first)
+    rows, pos = rows[keep], pos[keep]
+    pairs = inforce[list(_OBS_NEEDS)].take(pos).reset_index(drop=True)
+    pairs.insert(0, "row", rows)
+    pairs["id_rank"] = id_rank[pos]
     pairs["kind_rank"] = pairs["period_kind"].map(_KIND_RANK).astype("int64")
     pairs["stated"] = ~pairs["derived"].astype(bool)
-    return pairs.reset_index(drop=True)
+    return pairs
 
 
 def _check_units(tg: pd.DataFrame, pairs: pd.DataFrame) -> None:
@@ -161,13 +190,37 @@ def _check_units(tg: pd.DataFrame, pairs: pd.DataFrame) -> None:
         )
 
 
-_ORDER = ["period_time", "kind_rank", "stated", "published", "id"]
+_ORDER = ["period_time", "kind_rank", "stated", "published", "id_rank"]
+
+
+def _sort_key(column: pd.Series) -> np.ndarray:
+    values: np.ndarray = column.to_numpy()
+    if values.dtype.kind == "M":
+        values = values.view("int64")
+    elif values.dtype.kind == "b":
+        values = values.astype(np.float64)
+    return values
+
+
+def _last_positions(frame: pd.DataFrame, group: list[str], order: list[str]) -> np.ndarray:
+    """Positions of the last row of each ``group`` when sorted by ``group`` then ``order``
+    (numeric columns only: a sort of numbers, no text comparisons)."""
+    if frame.empty:
+        return np.empty(0, dtype=np.int64)
+    keys = [_sort_key(frame[c]) for c in (*group, *order)]
+    ordered = np.lexsort(keys[::-1])  # lexsort's last key is the primary one
+    last = np.ones(len(ordered), dtype=bool)
+    for key in keys[: len(group)]:
+        k = key[ordered]
+        last[:-1] &= k[1:] == k[:-1]
+    last[:-1] = ~last[:-1]
+    return ordered[last]
 
 
 def _last_per_row(frame: pd.DataFrame, n: int) -> pd.DataFrame:
     """The row-wise maximum by (time, full-year first, stated, published, id)."""
-    ordered = frame.sort_values(["row", *_ORDER], kind="mergesort")
-    return ordered.drop_duplicates("row", keep="last").set_index("row").reindex(range(n))
+    best = frame.iloc[_last_positions(frame, ["row"], _ORDER)]
+    return best.set_index("row").reindex(range(n))
 
 
 def _earliest_per_row(frame: pd.DataFrame, n: int) -> pd.DataFrame:
@@ -234,11 +287,8 @@ def _cumulative_actuals(tg: pd.DataFrame, valued: pd.DataFrame, n: int) -> pd.Da
     after_total = np.isnan(total_time) | (part["period_start_time"].to_numpy() >= total_time - 1e-9)
     flows = part[is_flow.to_numpy() & inside & after_total]
     # one flow per (target, calendar year): the full year, else the latest YTD
-    flows = flows.sort_values(
-        ["row", "period_year", "kind_rank", "period_sub", "stated", "published", "id"],
-        kind="mergesort",
-    )
-    flows = flows.drop_duplicates(["row", "period_year"], keep="last")
+    flow_order = ["kind_rank", "period_sub", "stated", "published", "id_rank"]
+    flows = flows.iloc[np.sort(_last_positions(flows, ["row", "period_year"], flow_order))]
     summed = flows.groupby("row")["value"].sum().reindex(range(n))
     last_flow = _last_per_row(flows, n)
     total_value = totals["value"].to_numpy(dtype=float)

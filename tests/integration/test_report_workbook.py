@@ -20,11 +20,13 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
+from xlreport.data import load_embedded_dataset
 from xlreport.errors import OutputError
 from xlreport.fx import RateBook
 from xlreport.report import load_template, prepare_report, write_monthly_report
 from xlreport.report.api import write_report_file
 from xlreport.store import Store
+from xlreport.vintage import current_observations
 
 sys.path.insert(0, str(Path(__file__).parent))
 from report_synthetic import synthetic_dataset
@@ -146,6 +148,95 @@ def test_values_read_back_with_calamine(report: Path) -> None:
     cover = wb.get_sheet_by_name("Cover").to_python()
     flat = [str(c) for row in cover for c in row]
     assert "2024-05" in flat and any("ECB" in c for c in flat)
+
+
+def test_observations_appendix_lists_what_is_in_force_under_a_filter(report: Path) -> None:
+    # written row by row to disk (a streamed sheet): every row must still be there
+    in_force = current_observations(load_embedded_dataset().observations, date(2024, 5, 31))
+    wb = CalamineWorkbook.from_path(str(report))
+    rows = wb.get_sheet_by_name("Observations").to_python()
+    header = rows[3]
+    assert header[:4] == ["Indicator", "Target", "Period", "Value"]
+    body = [r for r in rows[4:] if any(c != "" for c in r)]
+    assert sorted(r[0] for r in body) == sorted(o.indicator for o in in_force)
+    by_key = {(r[0], r[2]): r for r in body}
+    output = by_key[("lingang.industrial-output", "2023")]
+    assert output[3] == 433.3e9 and output[4] == "CNY"
+    assert output[header.index("Published")] == date(2024, 5, 25)
+    ws = _openpyxl(report)["Observations"]
+    last = 4 + len(in_force)
+    assert ws.auto_filter.ref == f"A4:H{last}" and ws.freeze_panes == "A5"
+    assert not ws.tables  # a filtered range: xlsxwriter streams no table
+    assert ws.print_title_rows == "$4:$4"
+    name = _openpyxl(report).defined_names["ObservationsInForce"]
+    assert name.attr_text == f"'Observations'!$A$4:$H${last}"
+
+
+def test_a_streamed_sheet_keeps_text_as_text_and_refuses_rows_out_of_order(
+    tmp_path: Path,
+) -> None:
+    import xlsxwriter
+
+    from xlreport.report.render import WORKBOOK_OPTIONS
+    from xlreport.report.tables import StreamedWorksheet
+
+    path = tmp_path / "streamed.xlsx"
+    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    ws = wb.add_worksheet("S", worksheet_class=StreamedWorksheet)
+    other = wb.add_worksheet("T")
+    for r, text in enumerate([*INJECTIONS, "1e5", "007"]):
+        ws.write_string(r, 0, text)
+        ws.write_number(r, 1, r * 0.5)
+    with pytest.raises(ValueError, match="row 2 is written after row 9"):
+        ws.write_string(1, 0, "too late")
+    other.add_table(0, 0, 2, 1)  # the other sheets keep their tables
+    wb.close()
+    sheet = _openpyxl(path)["S"]
+    cells = [(row[0].value, row[0].data_type, row[1].value) for row in sheet.iter_rows()]
+    assert cells == [(t, "s", r * 0.5) for r, t in enumerate([*INJECTIONS, "1e5", "007"])]
+    assert _openpyxl(path)["T"].tables
+    xml = _part(path, "xl/worksheets/sheet1.xml")
+    assert "<f>" not in xml and "<hyperlink" not in xml and "too late" not in xml
+
+
+def test_rows_written_as_whole_columns_read_back_exactly(tmp_path: Path) -> None:
+    import numpy as np
+    import xlsxwriter
+
+    from xlreport.report.render import WORKBOOK_OPTIONS
+    from xlreport.report.tables import StreamColumn, StreamedWorksheet
+
+    path = tmp_path / "columns.xlsx"
+    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    ws = wb.add_worksheet("S", worksheet_class=StreamedWorksheet)
+    pct = wb.add_format({"num_format": "0.0%"})
+    money = wb.add_format({"num_format": "#,##0"})
+    ws.write_string(0, 0, "header")
+    texts = np.array([*INJECTIONS, None, "a & <b>", INJECTIONS[0]], dtype=object)
+    # 17 significant digits survive (xlsxwriter's own writer keeps 16)
+    numbers = np.array([433.3e9 / 1.225, 0.1, np.nan, 1e-300, -2.5, 0.0, 7.0, 3.0, 1.0, 2.0])
+    formats = [pct, money, pct, None, money, pct, money, pct, money, pct]
+    last = ws.write_rows(1, [StreamColumn(texts, None), StreamColumn(numbers, formats)])
+    assert last == 10
+    with pytest.raises(ValueError, match="row 11 is written after row 12"):
+        ws.write_string(10, 0, "again")
+    ws.write_string(11, 0, "after")
+    wb.close()
+    sheet = _openpyxl(path)["S"]
+    got = [(r[0].value, r[1].value, r[1].number_format) for r in sheet.iter_rows(min_row=2)]
+    expected = [
+        (None if t is None else t, None if n != n else n, f.num_format if f else "General")
+        for t, n, f in zip(texts, numbers, formats, strict=True)
+    ]
+    assert got[:10] == expected and got[10][0] == "after"
+    assert got[0][1] == 353714285714.2857  # 433.3e9 / 1.225, every digit
+    assert all(r[0].data_type == "s" for r in sheet.iter_rows(min_row=2) if r[0].value)
+    sst = _part(path, "xl/sharedStrings.xml")
+    # the column's 9 texts, 8 distinct (7 injections + "a & <b>"); what xlsxwriter
+    # writes itself on a streamed sheet ("header", "after") is inline
+    head = re.search(r"<sst [^>]*>", sst).group(0)
+    assert 'count="9"' in head and 'uniqueCount="8"' in head, head
+    assert "a &amp; &lt;b&gt;" in sst
 
 
 def _cell_xfs(path: Path) -> int:

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from xlreport.errors import OutputError
+from xlreport.frames import observations_frame_from_columns
 from xlreport.fsio import remove_stale_temporaries, write_atomically
 from xlreport.fx import RateBook
 from xlreport.report.prepare import (
@@ -87,9 +88,13 @@ def write_monthly_report(
     own_store = store is None
     db = Store.open() if store is None else store
     try:
-        # the Dataset is only held while its frames are built: for a large portfolio its
-        # model objects are the biggest thing in memory, and nothing after needs them
-        inputs = collect_inputs(db.load_dataset(as_of), as_of=as_of, book=book)
+        # observations come as columns, not model objects: for a large portfolio those
+        # objects alone would take more memory than the whole report
+        ds, columns = db.load_for_frames(as_of)
+        obs = observations_frame_from_columns(columns)
+        del columns
+        inputs = collect_inputs(ds, as_of=as_of, book=book, observations=obs)
+        del ds, obs
         vintage = db.data_vintage(as_of)
     finally:
         if own_store:

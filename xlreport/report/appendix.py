@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from xlreport.report.formats import unit_style
 from xlreport.report.tables import (
+    StreamColumn,
+    StreamedWorksheet,
     TableColumn,
     is_missing,
     quote_sheet,
@@ -43,9 +46,9 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _title(ctx: RenderContext, ws: Worksheet, title: str, subtitle: str) -> None:
+    ws.set_row(0, 28)  # before row 1 is written: a streamed sheet goes top to bottom
     ws.write_string(0, 0, title, ctx.fmts.get("title"))
     ws.write_string(1, 0, subtitle, ctx.fmts.get("subtitle"))
-    ws.set_row(0, 28)
 
 
 def _section(ctx: RenderContext, ws: Worksheet, row: int, text: str) -> None:
@@ -265,7 +268,13 @@ OBSERVATION_COLUMNS = (
 
 
 def write_observations_sheet(ctx: RenderContext, ws: Worksheet) -> None:
-    """Every observation in force as of the report date, as a filterable table."""
+    """Every observation in force as of the report date, under a filtered header row.
+
+    A range with filters rather than an Excel table: the sheet may hold hundreds of
+    thousands of rows, so it is written as a :class:`StreamedWorksheet` (a row at a time
+    to disk), where xlsxwriter allows no table. The range is the defined name
+    ``ObservationsInForce``.
+    """
     d, fmts = ctx.data, ctx.fmts
     _title(
         ctx,
@@ -279,58 +288,39 @@ def write_observations_sheet(ctx: RenderContext, ws: Worksheet) -> None:
     header = fmts.get("header")
     for c, col in enumerate(OBSERVATION_COLUMNS):
         ws.set_column(c, c, col.width)
+        ws.write_string(top, c, col.header, header)
     n = len(obs)
-    if n == 0:
-        for c, col in enumerate(OBSERVATION_COLUMNS):
-            ws.write_string(top, c, col.header, header)
-        ws.write_string(top + 1, 0, "No observations.", fmts.get("muted"))
-        return
-    # column-wise extraction into plain lists: no per-row dicts or pandas scalars;
-    # only Value's style is a function of the row, the text columns have a fixed style key
-    text_cols = [
-        (
-            i,
-            obs[c.key].astype(object).where(obs[c.key].notna(), None).tolist(),
-            fmts.get(cast(str, c.style)),
-        )
-        for i, c in enumerate(OBSERVATION_COLUMNS)
-        if c.key not in ("value", "published")
-    ]
-    values = obs["value"].to_numpy(dtype=float).tolist()
-    units = obs["unit"].astype(object).where(obs["unit"].notna(), None).tolist()
-    unit_fmt = {u: fmts.for_unit(u) for u in set(units)}
-    value_fmts = [unit_fmt[u] for u in units]
-    # dates as Excel serial numbers (days since 1899-12-30) with a date format
-    serials = (
-        (pd.to_datetime(obs["published"]) - pd.Timestamp("1899-12-30")).dt.days.astype(float)
-    ).tolist()
-    date_fmt = fmts.get("date")
-    write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
-    for i in range(n):
-        r = top + 1 + i
-        for c, column, fmt in text_cols:
-            v = column[i]
-            if v is None:
-                write_blank(r, c, None, fmt)
-            else:
-                write_string(r, c, v if isinstance(v, str) else str(v), fmt)
-        v = values[i]
-        if v != v:  # NaN
-            write_blank(r, 3, None, value_fmts[i])
-        else:
-            write_number(r, 3, v, value_fmts[i])
-        write_number(r, 7, serials[i], date_fmt)
-    ws.add_table(
-        top,
-        0,
-        top + n,
-        len(OBSERVATION_COLUMNS) - 1,
-        {
-            "name": table_name("observations", ctx.used_names),
-            "style": ctx.template.theme.table_style,
-            "autofilter": True,
-            "columns": [{"header": c.header, "header_format": header} for c in OBSERVATION_COLUMNS],
-        },
-    )
     ws.freeze_panes(top + 1, 0)
     set_print(ws, ctx.template, as_of=d.as_of, repeat_row=top)
+    if n == 0:
+        ws.write_string(top + 1, 0, "No observations.", fmts.get("muted"))
+        return
+    last = top + n
+    ws.autofilter(top, 0, last, len(OBSERVATION_COLUMNS) - 1)
+    ctx.wb.define_name(
+        "ObservationsInForce",
+        f"={quote_sheet(ws.name)}!$A${top + 1}:${xl_col_to_name(len(OBSERVATION_COLUMNS) - 1)}"
+        f"${last + 1}",
+    )
+    # whole columns to the sheet's fast path: texts with a fixed style, Value styled by
+    # its unit, dates as Excel serial numbers (days since 1899-12-30) with a date format
+    units = obs["unit"].astype(object).where(obs["unit"].notna(), None).to_numpy()
+    unit_fmt = {u: fmts.for_unit(u) for u in set(units.tolist())}
+    serials = (
+        (pd.to_datetime(obs["published"]) - pd.Timestamp("1899-12-30")).dt.days.astype(float)
+    ).to_numpy()
+    columns = []
+    for spec in OBSERVATION_COLUMNS:
+        if spec.key == "value":
+            column = StreamColumn(
+                obs["value"].to_numpy(dtype=float), [unit_fmt[u] for u in units.tolist()]
+            )
+        elif spec.key == "published":
+            column = StreamColumn(serials, fmts.get("date"))
+        else:
+            texts = obs[spec.key].astype(object).where(obs[spec.key].notna(), None).to_numpy()
+            column = StreamColumn(texts, fmts.get(cast(str, spec.style)))
+        columns.append(column)
+    if not isinstance(ws, StreamedWorksheet):
+        raise TypeError("the observations sheet is made with worksheet_class=StreamedWorksheet")
+    ws.write_rows(top + 1, columns)

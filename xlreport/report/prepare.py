@@ -240,31 +240,57 @@ def _changes(obs: pd.DataFrame, start: date, end: date, targets: pd.DataFrame) -
     return out[cols].reset_index(drop=True)
 
 
+def _sort_key(column: pd.Series) -> np.ndarray[Any, Any]:
+    """Numbers to sort ``column`` by: texts by their place in sorted order, dates as
+    integers (a sort of numbers; pandas would compare the texts again and again)."""
+    if pd.api.types.is_datetime64_dtype(column.dtype):
+        key: np.ndarray[Any, Any] = column.to_numpy("datetime64[ns]").view("int64")
+    elif pd.api.types.is_numeric_dtype(column.dtype):
+        key = column.to_numpy()
+    else:
+        key = np.asarray(pd.factorize(column.to_numpy(dtype=object), sort=True)[0])
+    return key
+
+
+def _sorted_by(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """``frame`` stably sorted by ``columns`` (none of them missing), index reset."""
+    keys = [_sort_key(frame[c]) for c in reversed(columns)]  # lexsort: last key first
+    return frame.take(np.lexsort(keys)).reset_index(drop=True)
+
+
 def _series(inforce: pd.DataFrame, progress: pd.DataFrame, max_targets: int) -> dict[str, Any]:
     """Time series of the actuals the engine assesses (full years, or any period for
-    percentages), for level-like targets with at least two points and a reference."""
+    percentages), for level-like targets with at least two points and a reference; the
+    first ``max_targets`` such targets in report order."""
     if max_targets <= 0:
         return {}
     valued = inforce[inforce["value"].notna()]
-    full = (valued["period_kind"] == "year") | (
-        (valued["period_kind"] == "ytd") & (valued["period_sub"] == 12)
-    )
-    ordered = valued.sort_values(["indicator", "period_time", "published", "id"], kind="mergesort")
-    groups_all = dict(tuple(ordered.groupby("indicator", sort=False)))
-    groups_full = dict(
-        tuple(ordered[full.reindex(ordered.index).to_numpy()].groupby("indicator", sort=False))
-    )
+    full = (
+        (valued["period_kind"] == "year")
+        | ((valued["period_kind"] == "ytd") & (valued["period_sub"] == 12))
+    ).to_numpy()
+    # positions of each indicator's observations, found by number
+    codes, uniques = pd.factorize(valued["indicator"].to_numpy(dtype=object))
+    by_code = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[by_code], np.arange(len(uniques) + 1))
+    where = {u: by_code[bounds[i] : bounds[i + 1]] for i, u in enumerate(uniques)}
     out: dict[str, pd.DataFrame] = {}
     candidates = progress[
         progress["kind"].isin(["level", "multiple", "share"])
         & progress["reference_value"].notna()
         & progress["target_value"].notna()
     ]
-    for target_id, row in candidates.iterrows():
-        groups = groups_all if row["unit"] == "percent" else groups_full
-        mine = groups.get(row["indicator"])
-        if mine is None:
+    for target_id, indicator, unit in zip(
+        candidates.index, candidates["indicator"], candidates["unit"], strict=True
+    ):
+        positions = where.get(indicator)
+        if positions is None:
             continue
+        if unit != "percent":
+            positions = positions[full[positions]]
+        if len(positions) < 2:
+            continue
+        mine = _sorted_by(valued.iloc[positions], "period_time", "published", "id")
         mine = mine.drop_duplicates("period_time", keep="last")
         if len(mine) >= 2:
             out[str(target_id)] = mine[["period", "period_time", "value"]].reset_index(drop=True)
@@ -277,8 +303,7 @@ def _series(inforce: pd.DataFrame, progress: pd.DataFrame, max_targets: int) -> 
 class ReportInputs:
     """What a report needs from a Dataset, as frames and plain rows.
 
-    Built by :func:`collect_inputs`; once it exists the Dataset can be released (for a large
-    portfolio its model objects take more memory than everything the report holds after).
+    Built by :func:`collect_inputs`; once it exists the Dataset can be released.
     """
 
     as_of: date
@@ -289,46 +314,27 @@ class ReportInputs:
     audit: pd.DataFrame  # audit_conversions
 
 
-def _fresh_texts(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` sharing nothing with it, each text a new object (one per
-    distinct text).
-
-    A frame built from a Dataset shares its texts with the model objects, scattered over
-    the memory those objects fill, and its columns may be views of the block it was built
-    in (which holds every object of every row). Kept alive, they would keep most of the
-    Dataset's memory from going back to the system once the Dataset is released.
-    """
-    columns: dict[str, Any] = {}
-    for col in frame.columns:
-        values = frame[col].to_numpy(copy=True)
-        if values.dtype == object:
-            codes, uniques = pd.factorize(values)
-            # encode/decode makes a new string (str(x) or slicing may return x itself)
-            fresh = np.array(
-                [_new_text(u) if isinstance(u, str) else u for u in uniques], dtype=object
-            )
-            known = codes >= 0
-            values[known] = fresh[codes[known]]
-        columns[col] = values
-    return pd.DataFrame(columns, index=frame.index.copy())
-
-
-def _new_text(text: str) -> str:
-    return text.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
-
-
 def collect_inputs(
-    ds: Dataset, *, as_of: date, book: RateBook, rate_source: str | None = None
+    ds: Dataset,
+    *,
+    as_of: date,
+    book: RateBook,
+    rate_source: str | None = None,
+    observations: pd.DataFrame | None = None,
 ) -> ReportInputs:
-    """Everything :func:`prepare_inputs` reads from ``ds`` (which it no longer needs)."""
-    obs = observations_frame(ds)
+    """Everything :func:`prepare_inputs` reads from ``ds`` (which it no longer needs).
+
+    ``observations``: the observations frame when it was built without model objects
+    (:meth:`xlreport.store.Store.load_for_frames`); ``ds``'s observations are then not read.
+    """
+    obs = observations_frame(ds) if observations is None else observations
     visible = obs["published"] <= pd.Timestamp(as_of)
     if not visible.all():
         obs = obs[visible].reset_index(drop=True)
     return ReportInputs(
         as_of=as_of,
-        targets=_fresh_texts(targets_frame(ds)),
-        observations=_fresh_texts(obs),
+        targets=targets_frame(ds),
+        observations=obs,
         plans=[p.model_dump() for p in ds.plans],
         sources=[s.model_dump() for s in ds.sources],
         audit=audit_conversions(ds, book, source=rate_source),
@@ -454,9 +460,7 @@ def prepare_inputs(
     plan_rows = [p for p in inputs.plans if not plans or p["id"] in plans]
     series = _series(inforce, frame, max_series)
     # only the columns the sheets show: the full frame's other columns are not kept
-    inforce_sorted = inforce[list(_INFORCE_COLUMNS)].sort_values(
-        ["indicator", "period_time", "id"], kind="mergesort", ignore_index=True
-    )
+    inforce_sorted = _sorted_by(inforce[list(_INFORCE_COLUMNS)], "indicator", "period_time", "id")
     # a few distinct texts repeated over every row: one copy of each instead of one a row
     for col in _REPEATED_TEXT:
         inforce_sorted[col] = inforce_sorted[col].astype("category")

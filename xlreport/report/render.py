@@ -33,6 +33,7 @@ from xlreport.report.columns import COLUMNS, CellType, required_columns
 from xlreport.report.formats import FormatCache
 from xlreport.report.prepare import ReportData
 from xlreport.report.tables import (
+    StreamedWorksheet,
     column_range,
     is_missing,
     quote_sheet,
@@ -618,7 +619,11 @@ def _render(wb: Workbook, data: ReportData, template: Template) -> None:
                 (p, wb.add_worksheet(n)) for p, n in zip(plan_records, plan_names, strict=True)
             ]
         else:
-            sheets[spec.kind] = wb.add_worksheet(template.sheet_title(spec.kind))
+            # the observations appendix can be the size of the whole store: streamed
+            cls = StreamedWorksheet if spec.kind == "observations" else None
+            sheets[spec.kind] = wb.add_worksheet(
+                template.sheet_title(spec.kind), worksheet_class=cls
+            )
     if "currency" not in sheets:  # otherwise the Currency sheet holds the rate in a cell
         wb.define_name(ctx.report_rate_name, "=" + repr(float(data.report_rate["rate"])))
     for plan, ws in plan_sheets:

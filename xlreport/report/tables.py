@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -25,6 +25,8 @@ from xlreport.report.template import Template
 
 __all__ = [
     "PAPER",
+    "StreamColumn",
+    "StreamedWorksheet",
     "TableColumn",
     "cell_ref",
     "is_missing",
@@ -36,6 +38,120 @@ __all__ = [
 ]
 
 PAPER = {"letter": 1, "legal": 5, "A3": 8, "A4": 9}
+
+
+class StreamedWorksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter is untyped
+    """A worksheet whose rows go to a temporary file as soon as the next row starts.
+
+    xlsxwriter's ``constant_memory`` mode, for this sheet only: the option is
+    workbook-wide, and it forbids the Excel tables of the other sheets. Kept in memory,
+    xlsxwriter holds about 250 bytes a cell until the file is closed (500 MB for the
+    2 million cells of a large observations appendix); streamed, one row.
+
+    Rules of the mode: write rows top to bottom (a cell above the current row is
+    refused with ValueError, where xlsxwriter would drop it), set a row's height before
+    writing below it, no Excel table (``add_table`` refuses; use ``autofilter``) and no
+    chart data from this sheet. Text is written inline rather than shared; it stays text.
+
+    ``_initialize`` and ``_check_dimensions`` are xlsxwriter's private methods (its
+    packager honours the mode per sheet); the tests that read the sheet back and the one
+    that writes out of order pin this to the xlsxwriter installed.
+    """
+
+    def _initialize(self, init_data: dict[str, Any]) -> None:
+        super()._initialize({**init_data, "constant_memory": True})
+
+    def _check_dimensions(
+        self, row: int, col: int, ignore_row: bool = False, ignore_col: bool = False
+    ) -> int:
+        # xlsxwriter would drop such a cell silently
+        if row < self.previous_row and not (ignore_row or ignore_col):
+            raise ValueError(
+                f"sheet {self.name!r}: row {row + 1} is written after row "
+                f"{self.previous_row + 1}; a streamed sheet is written top to bottom"
+            )
+        code: int = super()._check_dimensions(row, col, ignore_row, ignore_col)
+        return code
+
+    def write_rows(self, first_row: int, columns: Sequence[StreamColumn]) -> int:
+        """Write whole columns as rows ``first_row`` onwards; return the last row written.
+
+        The fast path of a large sheet: each row's XML goes straight to the sheet's row
+        file, texts as shared strings (one entry per distinct text, each escaped by
+        xlsxwriter once), numbers as their shortest exact text. Missing values (None,
+        NaN) are formatted blanks, or nothing without a format. Rows above and these
+        rows cannot be written again afterwards (ValueError).
+        """
+        n = len(columns[0].values)
+        if any(len(c.values) != n for c in columns):
+            raise ValueError("write_rows: columns of different lengths")
+        if n == 0:
+            return first_row - 1
+        last = first_row + n - 1
+        self._write_single_row(first_row)  # the pending row (a header) goes out first
+        self._check_dimensions(first_row, 0)
+        self._check_dimensions(last, len(columns) - 1)
+        cells = [
+            _column_cells(xl_col_to_name(c), col, self.str_table) for c, col in enumerate(columns)
+        ]
+        write = self.fh.write
+        for i in range(n):
+            r = first_row + i + 1
+            write(
+                f'<row r="{r}">'
+                + "".join(f'<c r="{letter}{r}"{tail[i]}' for letter, tail in cells if tail[i])
+                + "</row>"
+            )
+        self.previous_row = last + 1
+        return last
+
+
+@dataclass(frozen=True)
+class StreamColumn:
+    """A column for :meth:`StreamedWorksheet.write_rows`: texts (an object array, None for
+    missing) or numbers (a float array, NaN for missing), with one format for every row
+    or a sequence of one format per row."""
+
+    values: np.ndarray[Any, Any]
+    formats: Format | Sequence[Format | None] | None
+
+
+def _xf(fmt: Format | None) -> str:
+    return "" if fmt is None else f' s="{fmt._get_xf_index()}"'
+
+
+def _column_cells(letter: str, col: StreamColumn, sst: Any) -> tuple[str, list[str]]:
+    """The XML of each cell of ``col`` after its reference (``""``: no cell)."""
+    n = len(col.values)
+    per_row = not (col.formats is None or isinstance(col.formats, Format))
+    styles = (
+        [_xf(f) for f in cast(Sequence[Format | None], col.formats)]
+        if per_row
+        else [_xf(cast(Format | None, col.formats))] * n
+    )
+    blank = [f"{s}/>" if s else "" for s in styles]
+    if col.values.dtype == object:
+        codes, uniques = pd.factorize(col.values)
+        refs = np.bincount(codes[codes >= 0], minlength=len(uniques))
+        index = []
+        for text, count in zip(uniques, refs, strict=True):
+            if not isinstance(text, str):
+                raise TypeError(f"column {letter}: {text!r} is not text")
+            if len(text) > 32767:
+                raise ValueError(f"column {letter}: a text is longer than Excel's 32,767")
+            index.append(sst._get_shared_string_index(text))
+            sst.count += int(count) - 1  # one reference a cell, as xlsxwriter counts
+        return letter, [
+            blank[i] if k < 0 else f'{styles[i]} t="s"><v>{index[k]}</v></c>'
+            for i, k in enumerate(codes.tolist())
+        ]
+    numbers = np.asarray(col.values, dtype=float)
+    if np.isinf(numbers).any():
+        raise ValueError(f"column {letter}: an infinite number cannot be written to Excel")
+    return letter, [
+        f"{styles[i]}><v>{v!r}</v></c>" if v == v else blank[i]
+        for i, v in enumerate(numbers.tolist())
+    ]
 
 
 def is_missing(value: Any) -> bool:

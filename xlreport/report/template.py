@@ -8,6 +8,7 @@ wrong and what is accepted. Keys are documented in ``docs/templates.md``.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import tomllib
 from pathlib import Path
@@ -27,8 +28,21 @@ __all__ = [
     "load_template",
 ]
 
-#: The templates shipped with xlreport (the repository's ``templates/`` folder).
-BUILTIN_TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
+
+def _builtin_template_dir() -> Path:
+    """The repository's ``templates/`` folder: installed from a wheel, the package
+    ``xlreport._templates`` (pyproject.toml maps the folder to it); from a checkout or an
+    editable install, the folder itself."""
+    spec = importlib.util.find_spec("xlreport._templates")
+    if spec is not None and spec.submodule_search_locations:
+        for location in spec.submodule_search_locations:
+            if (Path(location) / "default.toml").is_file():
+                return Path(location).resolve()
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+#: The templates shipped with xlreport.
+BUILTIN_TEMPLATE_DIR = _builtin_template_dir()
 
 SHEET_KINDS = (
     "cover",

@@ -199,12 +199,17 @@ def test_a_streamed_sheet_keeps_text_as_text_and_refuses_rows_out_of_order(
     assert "<f>" not in xml and "<hyperlink" not in xml and "too late" not in xml
 
 
-def test_rows_written_as_whole_columns_read_back_exactly(tmp_path: Path) -> None:
+def test_rows_written_as_whole_columns_read_back_exactly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import numpy as np
     import xlsxwriter
 
+    from xlreport.report import tables
     from xlreport.report.render import WORKBOOK_OPTIONS
     from xlreport.report.tables import StreamColumn, StreamedWorksheet
+
+    monkeypatch.setattr(tables, "_BLOCK", 3)  # rows made in blocks of 3, 3, 3 and 1
 
     path = tmp_path / "columns.xlsx"
     wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -91,17 +91,20 @@ class StreamedWorksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter is untyp
         self._write_single_row(first_row)  # the pending row (a header) goes out first
         self._check_dimensions(first_row, 0)
         self._check_dimensions(last, len(columns) - 1)
-        cells = [
-            _column_cells(xl_col_to_name(c), col, self.str_table) for c, col in enumerate(columns)
+        makers = [
+            _CellMaker(xl_col_to_name(c), col, self.str_table) for c, col in enumerate(columns)
         ]
         write = self.fh.write
-        for i in range(n):
-            r = first_row + i + 1
-            write(
-                f'<row r="{r}">'
-                + "".join(f'<c r="{letter}{r}"{tail[i]}' for letter, tail in cells if tail[i])
-                + "</row>"
-            )
+        for lo in range(0, n, _BLOCK):  # a block of rows at a time: memory stays flat
+            hi = min(lo + _BLOCK, n)
+            cells = [(m.letter, m.cells(lo, hi)) for m in makers]
+            for i in range(hi - lo):
+                r = first_row + lo + i + 1
+                write(
+                    f'<row r="{r}">'
+                    + "".join(f'<c r="{letter}{r}"{tail[i]}' for letter, tail in cells if tail[i])
+                    + "</row>"
+                )
         self.previous_row = last + 1
         return last
 
@@ -120,38 +123,61 @@ def _xf(fmt: Format | None) -> str:
     return "" if fmt is None else f' s="{fmt._get_xf_index()}"'
 
 
-def _column_cells(letter: str, col: StreamColumn, sst: Any) -> tuple[str, list[str]]:
-    """The XML of each cell of ``col`` after its reference (``""``: no cell)."""
-    n = len(col.values)
-    per_row = not (col.formats is None or isinstance(col.formats, Format))
-    styles = (
-        [_xf(f) for f in cast(Sequence[Format | None], col.formats)]
-        if per_row
-        else [_xf(cast(Format | None, col.formats))] * n
-    )
-    blank = [f"{s}/>" if s else "" for s in styles]
-    if col.values.dtype == object:
-        codes, uniques = pd.factorize(col.values)
-        refs = np.bincount(codes[codes >= 0], minlength=len(uniques))
-        index = []
-        for text, count in zip(uniques, refs, strict=True):
-            if not isinstance(text, str):
-                raise TypeError(f"column {letter}: {text!r} is not text")
-            if len(text) > 32767:
-                raise ValueError(f"column {letter}: a text is longer than Excel's 32,767")
-            index.append(sst._get_shared_string_index(text))
-            sst.count += int(count) - 1  # one reference a cell, as xlsxwriter counts
-        return letter, [
-            blank[i] if k < 0 else f'{styles[i]} t="s"><v>{index[k]}</v></c>'
-            for i, k in enumerate(codes.tolist())
+#: rows made at a time by StreamedWorksheet.write_rows
+_BLOCK = 8192
+
+
+class _CellMaker:
+    """The XML of a column's cells after their reference (``""``: no cell), a block of
+    rows at a time; texts and styles are looked up once per distinct value."""
+
+    def __init__(self, letter: str, col: StreamColumn, sst: Any) -> None:
+        self.letter = letter
+        n = len(col.values)
+        self.style = ""
+        self.style_codes: np.ndarray[Any, Any] | None = None
+        if col.formats is None or isinstance(col.formats, Format):
+            self.style = _xf(col.formats)
+        else:
+            per_row = np.empty(n, dtype=object)
+            per_row[:] = list(col.formats)
+            codes, uniques = pd.factorize(per_row)  # by identity; None -> -1
+            self.style_codes = codes
+            self.style_table = [_xf(f) for f in uniques] + [""]
+        self.text_codes: np.ndarray[Any, Any] | None = None
+        if col.values.dtype == object:
+            codes, uniques = pd.factorize(col.values)
+            refs = np.bincount(codes[codes >= 0], minlength=len(uniques))
+            self.index: list[int] = []
+            for text, count in zip(uniques, refs, strict=True):
+                if not isinstance(text, str):
+                    raise TypeError(f"column {letter}: {text!r} is not text")
+                if len(text) > 32767:
+                    raise ValueError(f"column {letter}: a text is longer than Excel's 32,767")
+                self.index.append(sst._get_shared_string_index(text))
+                sst.count += int(count) - 1  # one reference a cell, as xlsxwriter counts
+            self.text_codes = codes
+        else:
+            self.numbers = np.asarray(col.values, dtype=float)
+            if np.isinf(self.numbers).any():
+                raise ValueError(f"column {letter}: an infinite number cannot be written")
+
+    def cells(self, lo: int, hi: int) -> list[str]:
+        if self.style_codes is None:
+            styles = [self.style] * (hi - lo)
+        else:
+            table = self.style_table
+            styles = [table[k] for k in self.style_codes[lo:hi].tolist()]
+        if self.text_codes is not None:
+            index = self.index
+            return [
+                (f"{s}/>" if s else "") if k < 0 else f'{s} t="s"><v>{index[k]}</v></c>'
+                for s, k in zip(styles, self.text_codes[lo:hi].tolist(), strict=True)
+            ]
+        return [
+            f"{s}><v>{v!r}</v></c>" if v == v else (f"{s}/>" if s else "")
+            for s, v in zip(styles, self.numbers[lo:hi].tolist(), strict=True)
         ]
-    numbers = np.asarray(col.values, dtype=float)
-    if np.isinf(numbers).any():
-        raise ValueError(f"column {letter}: an infinite number cannot be written to Excel")
-    return letter, [
-        f"{styles[i]}><v>{v!r}</v></c>" if v == v else blank[i]
-        for i, v in enumerate(numbers.tolist())
-    ]
 
 
 def is_missing(value: Any) -> bool:

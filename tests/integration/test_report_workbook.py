@@ -225,7 +225,11 @@ def test_rows_written_as_whole_columns_read_back_exactly(
     assert last == 10
     with pytest.raises(ValueError, match="row 11 is written after row 12"):
         ws.write_string(10, 0, "again")
+    with pytest.raises(ValueError, match="rows from 5 are written after row 12"):
+        ws.write_rows(4, [StreamColumn(np.array(["x"], dtype=object), None)])
     ws.write_string(11, 0, "after")
+    with pytest.raises(ValueError, match="rows from 12 are written after row 12"):
+        ws.write_rows(11, [StreamColumn(np.array(["x"], dtype=object), None)])
     wb.close()
     sheet = _openpyxl(path)["S"]
     got = [(r[0].value, r[1].value, r[1].number_format) for r in sheet.iter_rows(min_row=2)]

@@ -51,12 +51,15 @@ class StreamedWorksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter is untyp
     Rules of the mode: write rows top to bottom (a cell above the current row is
     refused with ValueError, where xlsxwriter would drop it), set a row's height before
     writing below it, no Excel table (``add_table`` refuses; use ``autofilter``) and no
-    chart data from this sheet. Text is written inline rather than shared; it stays text.
+    chart data from this sheet. Text that xlsxwriter's own methods write is inline, what
+    :meth:`write_rows` writes is shared; either way it stays text.
 
     ``_initialize`` and ``_check_dimensions`` are xlsxwriter's private methods (its
     packager honours the mode per sheet); the tests that read the sheet back and the one
     that writes out of order pin this to the xlsxwriter installed.
     """
+
+    previous_row: int  # xlsxwriter's: the row written last, or pending in its table
 
     def _initialize(self, init_data: dict[str, Any]) -> None:
         super()._initialize({**init_data, "constant_memory": True})
@@ -74,7 +77,8 @@ class StreamedWorksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter is untyp
         return code
 
     def write_rows(self, first_row: int, columns: Sequence[StreamColumn]) -> int:
-        """Write whole columns as rows ``first_row`` onwards; return the last row written.
+        """Write whole columns as rows ``first_row`` onwards, from column A; return the
+        last row written.
 
         The fast path of a large sheet: each row's XML goes straight to the sheet's row
         file, texts as shared strings (one entry per distinct text, each escaped by
@@ -88,6 +92,14 @@ class StreamedWorksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter is untyp
         if n == 0:
             return first_row - 1
         last = first_row + n - 1
+        pending = first_row == self.previous_row and self.table.get(first_row)
+        if first_row < self.previous_row or pending:
+            raise ValueError(
+                f"sheet {self.name!r}: rows from {first_row + 1} are written after row "
+                f"{self.previous_row + 1}; a streamed sheet is written top to bottom"
+            )
+        if any(first_row <= r <= last for r in self.row_info):
+            raise ValueError(f"sheet {self.name!r}: write_rows cannot keep a row's set_row")
         self._write_single_row(first_row)  # the pending row (a header) goes out first
         self._check_dimensions(first_row, 0)
         self._check_dimensions(last, len(columns) - 1)

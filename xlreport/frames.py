@@ -30,7 +30,9 @@ __all__ = [
     "OBSERVATION_COLUMNS",
     "TARGET_COLUMNS",
     "current_observations_frame",
+    "last_in_groups",
     "observations_frame",
+    "sort_key",
     "targets_frame",
 ]
 
@@ -274,17 +276,49 @@ def current_observations_frame(observations: pd.DataFrame, as_of: date) -> pd.Da
     if visible.empty:
         return visible
     # a sort of numbers: the groups by their codes, ids by their rank
-    indicator = pd.factorize(visible["indicator"].to_numpy(dtype=object))[0]
-    period = pd.factorize(visible["period"].to_numpy(dtype=object))[0]
-    ids = visible["id"].to_numpy(dtype=object)
-    id_rank = np.empty(len(ids), dtype=np.int64)
-    id_rank[np.argsort(ids, kind="stable")] = np.arange(len(ids))
+    groups = [pd.factorize(visible[c].to_numpy(dtype=object))[0] for c in ("indicator", "period")]
     stated = ~visible["derived"].to_numpy(dtype=bool)
-    published = visible["published"].to_numpy("datetime64[ns]").view("int64")
-    ordered = np.lexsort((id_rank, published, stated, period, indicator))
-    ind, per = indicator[ordered], period[ordered]
-    last = np.ones(len(ordered), dtype=bool)
-    last[:-1] = (ind[1:] != ind[:-1]) | (per[1:] != per[:-1])
-    keep = np.zeros(len(ids), dtype=bool)
-    keep[ordered[last]] = True
+    order = [stated, sort_key(visible["published"]), sort_key(visible["id"])]
+    keep = np.zeros(len(visible), dtype=bool)
+    keep[last_in_groups(groups, order)] = True
     return visible[keep]
+
+
+def sort_key(column: pd.Series) -> np.ndarray:
+    """Numbers that sort like ``column`` (which has no missing values): dates as integers,
+    booleans as 0/1, texts by their place in sorted order (equal texts, equal numbers).
+
+    Sorting such numbers (``np.lexsort``) is what keeps the engines fast on large frames:
+    pandas' ``sort_values`` on text columns compares the strings again and again.
+    """
+    if pd.api.types.is_datetime64_dtype(column.dtype):
+        key: np.ndarray = column.to_numpy("datetime64[ns]").view("int64")
+    elif pd.api.types.is_bool_dtype(column.dtype):
+        key = column.to_numpy(dtype=np.int8)
+    elif pd.api.types.is_numeric_dtype(column.dtype):
+        key = column.to_numpy()
+    else:
+        texts = column.to_numpy(dtype=object)
+        by = np.argsort(texts, kind="stable")
+        ordered = texts[by]
+        step = np.zeros(len(texts), dtype=np.int64)
+        step[1:] = ordered[1:] != ordered[:-1]
+        key = np.empty(len(texts), dtype=np.int64)
+        key[by] = np.cumsum(step)
+    return key
+
+
+def last_in_groups(groups: Sequence[np.ndarray], order: Sequence[np.ndarray]) -> np.ndarray:
+    """Positions of the last row of each group (rows with equal ``groups`` keys) when the
+    rows are sorted by ``order`` keys (all numbers, e.g. from :func:`sort_key`)."""
+    if not len(groups[0]):
+        return np.empty(0, dtype=np.int64)
+    keys = [*groups, *order]
+    ordered = np.lexsort(keys[::-1])  # lexsort's last key is the primary one
+    same_as_next = np.ones(len(ordered) - 1, dtype=bool)
+    for key in groups:
+        k = key[ordered]
+        same_as_next &= k[1:] == k[:-1]
+    last = np.append(~same_as_next, True)
+    positions: np.ndarray = ordered[last]
+    return positions

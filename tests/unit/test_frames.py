@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -16,8 +17,10 @@ from xlreport.frames import (
     OBSERVATION_COLUMNS,
     TARGET_COLUMNS,
     current_observations_frame,
+    last_in_groups,
     observations_frame,
     observations_frame_from_columns,
+    sort_key,
     targets_frame,
 )
 from xlreport.model import Dataset
@@ -173,3 +176,20 @@ def test_a_frame_from_columns_refuses_a_bad_period_or_ragged_columns() -> None:
     del missing["published"]
     with pytest.raises(ProgressError, match="lack published"):
         observations_frame_from_columns(missing)
+
+
+def test_sort_keys_order_texts_and_dates_like_the_values_themselves() -> None:
+    texts = pd.Series(["b", "a", "c", "a"], dtype=object)
+    # sorted: a, a, b, c -> equal texts share a number, so a later key can break the tie
+    assert sort_key(texts).tolist() == [1, 0, 2, 0]
+    days = pd.Series(pd.to_datetime(["2024-05-25", "2021-12-31"]))
+    assert sort_key(days).tolist()[0] > sort_key(days).tolist()[1]
+    assert sort_key(pd.Series([True, False])).tolist() == [1, 0]
+
+
+def test_last_in_groups_picks_each_groups_last_row_by_the_order_keys() -> None:
+    groups = [np.array([0, 1, 0, 1, 0])]
+    order = [np.array([5, 1, 9, 3, 7])]
+    # group 0: rows 0, 2, 4 with keys 5, 9, 7 -> row 2; group 1: rows 1, 3 -> row 3
+    assert sorted(last_in_groups(groups, order).tolist()) == [2, 3]
+    assert last_in_groups([np.array([], dtype=np.int64)], [np.array([])]).tolist() == []

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from xlreport.errors import ProgressError
-from xlreport.frames import current_observations_frame
+from xlreport.frames import current_observations_frame, last_in_groups, sort_key
 from xlreport.progress.text import explain_row, met_detail_row
 
 __all__ = [
@@ -141,9 +141,7 @@ def _pair_observations(tg: pd.DataFrame, inforce: pd.DataFrame) -> pd.DataFrame:
     A join of positions: the texts are matched once by hashing, never sorted or copied.
     """
     n, m = len(tg), len(inforce)
-    ids = inforce["id"].to_numpy(dtype=object)
-    id_rank = np.empty(m, dtype=np.int64)
-    id_rank[np.argsort(ids, kind="stable")] = np.arange(m)
+    id_rank = sort_key(inforce["id"])
     # by indicator: each target row with every observation of its indicator
     codes = pd.factorize(
         np.concatenate(
@@ -193,28 +191,9 @@ def _check_units(tg: pd.DataFrame, pairs: pd.DataFrame) -> None:
 _ORDER = ["period_time", "kind_rank", "stated", "published", "id_rank"]
 
 
-def _sort_key(column: pd.Series) -> np.ndarray:
-    values: np.ndarray = column.to_numpy()
-    if values.dtype.kind == "M":
-        values = values.view("int64")
-    elif values.dtype.kind == "b":
-        values = values.astype(np.float64)
-    return values
-
-
 def _last_positions(frame: pd.DataFrame, group: list[str], order: list[str]) -> np.ndarray:
-    """Positions of the last row of each ``group`` when sorted by ``group`` then ``order``
-    (numeric columns only: a sort of numbers, no text comparisons)."""
-    if frame.empty:
-        return np.empty(0, dtype=np.int64)
-    keys = [_sort_key(frame[c]) for c in (*group, *order)]
-    ordered = np.lexsort(keys[::-1])  # lexsort's last key is the primary one
-    last = np.ones(len(ordered), dtype=bool)
-    for key in keys[: len(group)]:
-        k = key[ordered]
-        last[:-1] &= k[1:] == k[:-1]
-    last[:-1] = ~last[:-1]
-    return ordered[last]
+    """Positions of the last row of each ``group`` when sorted by ``group`` then ``order``."""
+    return last_in_groups([sort_key(frame[c]) for c in group], [sort_key(frame[c]) for c in order])
 
 
 def _last_per_row(frame: pd.DataFrame, n: int) -> pd.DataFrame:

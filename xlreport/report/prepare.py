@@ -25,7 +25,12 @@ import numpy as np
 import pandas as pd
 
 from xlreport.errors import DataError
-from xlreport.frames import current_observations_frame, observations_frame, targets_frame
+from xlreport.frames import (
+    current_observations_frame,
+    observations_frame,
+    sort_key,
+    targets_frame,
+)
 from xlreport.fx import RateBook, audit_conversions
 from xlreport.model import Dataset
 from xlreport.period import Period, PeriodKind, date_time
@@ -240,21 +245,9 @@ def _changes(obs: pd.DataFrame, start: date, end: date, targets: pd.DataFrame) -
     return out[cols].reset_index(drop=True)
 
 
-def _sort_key(column: pd.Series) -> np.ndarray[Any, Any]:
-    """Numbers to sort ``column`` by: texts by their place in sorted order, dates as
-    integers (a sort of numbers; pandas would compare the texts again and again)."""
-    if pd.api.types.is_datetime64_dtype(column.dtype):
-        key: np.ndarray[Any, Any] = column.to_numpy("datetime64[ns]").view("int64")
-    elif pd.api.types.is_numeric_dtype(column.dtype):
-        key = column.to_numpy()
-    else:
-        key = np.asarray(pd.factorize(column.to_numpy(dtype=object), sort=True)[0])
-    return key
-
-
 def _sorted_by(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     """``frame`` stably sorted by ``columns`` (none of them missing), index reset."""
-    keys = [_sort_key(frame[c]) for c in reversed(columns)]  # lexsort: last key first
+    keys = [sort_key(frame[c]) for c in reversed(columns)]  # lexsort: last key first
     return frame.take(np.lexsort(keys)).reset_index(drop=True)
 
 

@@ -51,6 +51,18 @@ def latest_due_and_next(now: datetime) -> tuple[str, datetime]:
     return latest, datetime(year, mon, 1, 6, 0, tzinfo=SHANGHAI)
 
 
+def stop_with_sigterm(proc: subprocess.Popen[str]) -> str:
+    """SIGTERM, then its stderr; a process still running a minute later is killed and fails
+    the test (left running, it would also fail a later test with a ResourceWarning)."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        return proc.communicate(timeout=60)[1]
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        err = proc.communicate()[1]
+        pytest.fail(f"serve did not stop within 60 s of SIGTERM; its stderr:\n{err}")
+
+
 @pytest.mark.slow
 def test_serve_catches_up_at_start_up_and_stops_on_sigterm(tmp_path: Path, database: Path) -> None:
     env, share = make_env_with_share(tmp_path, database)
@@ -65,8 +77,7 @@ def test_serve_catches_up_at_start_up_and_stops_on_sigterm(tmp_path: Path, datab
             time.sleep(0.5)
         assert proc.poll() is None, "serve ended by itself"
     finally:
-        proc.send_signal(signal.SIGTERM)
-        _out, err = proc.communicate(timeout=60)
+        err = stop_with_sigterm(proc)
     assert proc.returncode == 0, err
     # the start-up run produced the due month (first use: only the latest one)
     assert visible_files(share) == [f"monthly_{latest}.xlsx"]
@@ -205,8 +216,7 @@ def test_sigterm_during_the_start_up_run_records_it_as_interrupted(
         while time.monotonic() < deadline and not env.history():
             time.sleep(0.05)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        _out, err = proc.communicate(timeout=60)
+        err = stop_with_sigterm(proc)
     assert proc.returncode == 0, err
     (run,) = env.history()
     if run["status"] == "success":  # the report was faster than the signal: nothing to see

@@ -12,6 +12,7 @@ import os
 import random
 import shutil
 import signal
+import subprocess
 import time
 from datetime import datetime
 from pathlib import Path
@@ -309,3 +310,72 @@ def test_kill_9_during_run_due_never_leaves_a_partial_report(
     expected = ["ref_2026-07.xlsx", "ref_2026-08.xlsx", *(f"{n}_2026-08.xlsx" for n in names)]
     # no temporary file is visible as a report (they are hidden: .xlreport-tmp-*)
     assert visible_files(share) == expected
+
+
+def run_due_until_first_claim(env: ScheduleEnv) -> subprocess.Popen[str]:
+    """``run-due`` in the background, returned once its first month is claimed."""
+    proc = env.popen(
+        "schedule", "run-due", "--config", str(env.config), "--now", SEPT_1,
+        stdout=-1, stderr=-1,
+    )  # fmt: skip
+    deadline = time.monotonic() + 240
+    while not env.history() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return proc
+
+
+def finish(proc: subprocess.Popen[str]) -> tuple[str, str]:
+    try:
+        out, err = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        pytest.fail(f"run-due did not end within 120 s of Ctrl-C; stderr:\n{err}")
+    return out, err
+
+
+@pytest.mark.slow
+def test_ctrl_c_lets_the_report_in_progress_finish_and_leaves_the_rest_due(
+    tmp_path: Path, database: Path
+) -> None:
+    env, share = make_env_with_share(tmp_path, database)
+    env.write_config(schedule_toml("monthly", share, start="2026-06"))
+    due = ["2026-06", "2026-07", "2026-08"]  # at SEPT_1, from the start month
+    proc = run_due_until_first_claim(env)
+    proc.send_signal(signal.SIGINT)
+    _out, err = finish(proc)
+    runs = env.history()
+    done = [str(r["month"]) for r in runs]
+    assert [r["status"] for r in runs] == ["success"] * len(runs), runs
+    assert 1 <= len(done) < 3 and done == due[: len(done)]
+    assert visible_files(share) == [f"monthly_{m}.xlsx" for m in done]
+    left = ", ".join(due[len(done) :])
+    assert proc.returncode == 128 + signal.SIGINT, err  # 130, as shells report Ctrl-C
+    assert f"Stopped by SIGINT; still due: monthly {left}. Run run-due again" in err
+    again = env.run_due(SEPT_1)
+    assert again.returncode == 0, again.stderr
+    assert visible_files(share) == [f"monthly_{m}.xlsx" for m in due]
+
+
+@pytest.mark.slow
+def test_ctrl_c_twice_interrupts_the_report_and_leaves_no_partial_file(
+    tmp_path: Path, database: Path
+) -> None:
+    env, share = make_env_with_share(tmp_path, database)
+    env.write_config(schedule_toml("monthly", share, start="2026-06"))
+    proc = run_due_until_first_claim(env)
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.2)  # two signals pending at once are handled as one
+    proc.send_signal(signal.SIGINT)
+    _out, err = finish(proc)
+    assert proc.returncode != 0, err
+    runs = env.history()
+    assert len(runs) == 1, runs  # nothing after the interrupted month was started
+    (run,) = runs
+    if run["status"] == "success":  # the report was faster than the second Ctrl-C
+        pytest.skip("the month finished before the second Ctrl-C arrived")
+    assert run["status"] == "failed"
+    # Recorded as interrupted; a KeyboardInterrupt landing inside a library that rewraps
+    # exceptions (pydantic building a model) is recorded under that library's error.
+    assert run["error"] == "interrupted" or "KeyboardInterrupt" in str(run["error"]), run
+    assert visible_files(share) == []

@@ -76,3 +76,22 @@ def test_waiting_for_the_lock_reports_the_holder_once(tmp_path: Path) -> None:
     # waiting without a limit ends as soon as the holder is gone
     with hold_schedule_lock(tmp_path, "monthly", wait_s=None) as lock:
         assert lock.inherited_claims == frozenset({"2026-07"})
+
+
+def test_waiting_without_a_limit_ends_when_asked_to_stop(tmp_path: Path) -> None:
+    proc = start_holder(tmp_path)
+    asked: list[int] = []
+
+    def should_stop() -> bool:  # says yes the third time it is asked
+        asked.append(1)
+        return len(asked) >= 3
+
+    try:
+        with (
+            pytest.raises(LockBusy, match=rf"stopped while waiting for pid {proc.pid} "),
+            hold_schedule_lock(tmp_path, "monthly", wait_s=None, should_stop=should_stop),
+        ):
+            pass
+        assert len(asked) == 3
+    finally:
+        kill_holder(proc)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -37,7 +38,13 @@ NowOpt = Annotated[
     ),
 ]
 
-_LEVELS = {"failed": "error", "warning": "warning", "skipped": "warning", "abandoned": "warning"}
+_LEVELS = {
+    "failed": "error",
+    "warning": "warning",
+    "skipped": "warning",
+    "abandoned": "warning",
+    "stopping": "warning",
+}
 
 
 def _log_line(event: Any) -> None:
@@ -76,7 +83,12 @@ class _TerminalProgress:
         self.progress.stop()
 
     def __call__(self, event: Any) -> None:
-        style = {"failed": "red", "warning": "yellow", "skipped": "yellow"}.get(event.kind)
+        style = {
+            "failed": "red",
+            "warning": "yellow",
+            "skipped": "yellow",
+            "stopping": "yellow",
+        }.get(event.kind)
         month = f" {event.month}" if event.month else ""
         text = f"{event.schedule}{month}: {event.message}"
         if event.kind == "planned" and event.total > 1:
@@ -90,7 +102,12 @@ class _TerminalProgress:
 
 
 def _run_due_once(
-    config_path: Path, now: datetime, only: list[str] | None, wait_s: float | None, emit: Any
+    config_path: Path,
+    now: datetime,
+    only: list[str] | None,
+    wait_s: float | None,
+    emit: Any,
+    should_stop: Callable[[], bool] | None = None,
 ) -> Any:
     from xlreport.schedule import load_schedule_config, run_due
     from xlreport.settings import get_settings
@@ -106,6 +123,7 @@ def _run_due_once(
             only=only,
             wait_s=wait_s,
             emit=emit,
+            should_stop=should_stop,
         )
 
 
@@ -127,13 +145,17 @@ def run_due_cmd(
 ) -> None:
     """Produce every due report that is missing, oldest first, and apply retention."""
     from xlreport.schedule import parse_now
+    from xlreport.schedule.stopping import StopRequest, stop_on_signals
 
     moment = parse_now(now)
-    if sys.stderr.isatty():
-        with _TerminalProgress() as bars:
-            result = _run_due_once(config, moment, only, wait, bars)
-    else:
-        result = _run_due_once(config, moment, only, wait, _log_line)
+    # Ctrl-C or SIGTERM: the report in progress finishes, later months wait; twice: at once
+    stop = StopRequest(second_interrupts=True)
+    with stop_on_signals(stop):
+        if sys.stderr.isatty():
+            with _TerminalProgress() as bars:
+                result = _run_due_once(config, moment, only, wait, bars, stop)
+        else:
+            result = _run_due_once(config, moment, only, wait, _log_line, stop)
     produced = result.produced
     if produced:
         typer.echo(f"Produced {len(produced)} report(s):")
@@ -151,6 +173,17 @@ def run_due_cmd(
             f"{len(failures)} scheduled {noun} failed (recorded; the next run-due retries):\n  "
             + "\n  ".join(failures)
         )
+    if result.stopped:
+        left = [
+            f"{s.schedule} {', '.join(s.left)}" if s.left else f"{s.schedule} (not started)"
+            for s in result.stopped
+        ]
+        typer.echo(
+            f"Stopped by {stop.signal_name}; still due: {'; '.join(left)}. "
+            "Run run-due again to produce them.",
+            err=True,
+        )
+        raise typer.Exit(128 + (stop.signum or 0))
 
 
 @schedule_app.command("serve")
@@ -158,12 +191,15 @@ def serve_cmd(config: ConfigOpt) -> None:
     """Run as a service: run-due now, then at each schedule's time, until stopped."""
     from xlreport.schedule import load_schedule_config
     from xlreport.schedule.serve import serve_schedules
+    from xlreport.schedule.stopping import StopRequest
 
     parsed = load_schedule_config(config)  # fail fast on a bad file
+    stop = StopRequest()
 
     def run(names: list[str] | None) -> None:
         try:
-            result = _run_due_once(config, datetime.now().astimezone(), names, None, _log_line)
+            moment = datetime.now().astimezone()
+            result = _run_due_once(config, moment, names, None, _log_line, stop)
         except XlreportError as exc:  # keep serving: the next time or start-up retries
             message = json.dumps(str(exc), ensure_ascii=False)
             typer.echo(f"time={_now_text()} level=error event=run-due msg={message}", err=True)
@@ -181,7 +217,7 @@ def serve_cmd(config: ConfigOpt) -> None:
             )
 
     typer.echo(f'time={_now_text()} level=info event=serve msg="started; Ctrl-C to stop"', err=True)
-    serve_schedules(parsed, run, on_ready=ready)
+    serve_schedules(parsed, run, stop=stop, on_ready=ready)
     typer.echo(f'time={_now_text()} level=info event=serve msg="stopped"', err=True)
 
 

@@ -105,12 +105,15 @@ def hold_schedule_lock(
     *,
     wait_s: float | None,
     on_wait: Callable[[str], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> Iterator[ScheduleLock]:
     """Hold the schedule's lock for the ``with`` block.
 
     ``wait_s``: ``0`` does not wait (raises :class:`LockBusy` at once), ``None`` waits as
     long as needed, a number waits up to that many seconds. ``on_wait`` is called once
-    with the holder's description when we start waiting.
+    with the holder's description when we start waiting. ``should_stop`` is asked while
+    waiting; when it says yes the wait ends with :class:`LockBusy` (``schedule serve``
+    being stopped).
     """
     path = lock_path(data_dir, schedule)
     try:
@@ -131,6 +134,11 @@ def hold_schedule_lock(
                 raise LockBusy(
                     f"schedule {schedule!r} is being run by {holder}{waited}; skipped "
                     f"(lock {path}). It will be picked up by the next run-due"
+                )
+            if should_stop is not None and should_stop():
+                raise LockBusy(
+                    f"stopped while waiting for {holder} to finish schedule {schedule!r} "
+                    f"(lock {path}); the next run-due picks it up"
                 )
             if not told and on_wait is not None:
                 on_wait(holder)

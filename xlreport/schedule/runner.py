@@ -12,6 +12,13 @@ For each schedule, under its lock (:mod:`xlreport.schedule.lock`):
    the destination folder, fsync, ``os.replace``), and record the result;
 4. apply retention.
 
+``should_stop`` (``schedule serve`` on SIGTERM or Ctrl-C) is asked before each month and
+while waiting for a lock: the month in progress finishes and is recorded, later months
+are left for the next run-due. Stopping is cooperative on purpose: an exception raised
+from a signal handler lands anywhere, and libraries wrap it (pydantic-core turned one
+into a ``SchemaError`` while building a model), so the month was recorded with a
+misleading error.
+
 A failed month is recorded with its message and ends that schedule's run (later months
 wait, so reports always appear in order); the other schedules still run. Nothing here
 prints: progress goes to the ``emit`` callback the caller passes.
@@ -60,7 +67,8 @@ class RunEvent:
     ``kind``: ``planned`` (``total`` months to produce), ``waiting`` (for the lock),
     ``skipped`` (lock busy or month claimed elsewhere), ``nothing`` (nothing due),
     ``abandoned`` (a dead run was found), ``started``/``succeeded``/``failed`` (a month),
-    ``retention`` (files deleted), ``warning``.
+    ``retention`` (files deleted), ``stopping`` (months left because of a stop request),
+    ``warning``.
     """
 
     kind: str
@@ -71,6 +79,11 @@ class RunEvent:
 
 
 Emit = Callable[[RunEvent], None]
+ShouldStop = Callable[[], bool]
+
+
+def _never() -> bool:
+    return False
 
 
 @dataclass(slots=True)
@@ -91,6 +104,8 @@ class ScheduleOutcome:
     skipped: str | None = None  # why the whole schedule was skipped (lock busy)
     error: str | None = None  # a failure outside any month (planning, store)
     retention: RetentionResult | None = None
+    stopped: bool = False  # a stop request ended it early (see ``left``)
+    left: list[str] = field(default_factory=list)  # months due but left by the stop
 
     @property
     def failed(self) -> bool:
@@ -120,6 +135,11 @@ class RunDueResult:
     @property
     def ok(self) -> bool:
         return not any(s.failed for s in self.schedules)
+
+    @property
+    def stopped(self) -> list[ScheduleOutcome]:
+        """The schedules a stop request ended early or kept from starting."""
+        return [s for s in self.schedules if s.stopped]
 
 
 def staging_root(data_dir: Path, schedule: str) -> Path:
@@ -296,14 +316,22 @@ def _run_schedule(
     data_dir: Path,
     wait_s: float | None,
     emit: Emit,
+    should_stop: ShouldStop,
 ) -> ScheduleOutcome:
     outcome = ScheduleOutcome(spec.name)
+    if should_stop():
+        outcome.stopped = True
+        outcome.skipped = "not started: stopping; the next run-due runs it"
+        emit(RunEvent("stopping", spec.name, outcome.skipped))
+        return outcome
 
     def waiting(holder: str) -> None:
         emit(RunEvent("waiting", spec.name, f"waiting for {holder} to finish this schedule"))
 
     try:
-        with hold_schedule_lock(data_dir, spec.name, wait_s=wait_s, on_wait=waiting) as lock:
+        with hold_schedule_lock(
+            data_dir, spec.name, wait_s=wait_s, on_wait=waiting, should_stop=should_stop
+        ) as lock:
             staging = staging_root(data_dir, spec.name)
             _clear_staging(staging)
             before = store.list_runs(spec.name)
@@ -322,6 +350,18 @@ def _run_schedule(
                     )
                 )
             for month, reason in plan.to_produce:
+                if should_stop():
+                    outcome.stopped = True
+                    outcome.left = [m for m, _ in plan.to_produce if m >= month]
+                    left = ", ".join(outcome.left)
+                    emit(
+                        RunEvent(
+                            "stopping",
+                            spec.name,
+                            f"{left} not attempted: stopping; the next run-due produces them",
+                        )
+                    )
+                    break
                 result = _run_month(spec, month, reason, store, lock, staging, emit)
                 outcome.months.append(result)
                 if result.status == "failed":
@@ -344,6 +384,7 @@ def _run_schedule(
                     names = ", ".join(p.name for p in outcome.retention.deleted)
                     emit(RunEvent("retention", spec.name, f"keep = {spec.keep}: deleted {names}"))
     except LockBusy as exc:
+        outcome.stopped = should_stop()
         outcome.skipped = str(exc)
         emit(RunEvent("skipped", spec.name, str(exc)))
     except XlreportError as exc:
@@ -371,11 +412,17 @@ def run_due(
     only: list[str] | None = None,
     wait_s: float | None = None,
     emit: Emit | None = None,
+    should_stop: ShouldStop | None = None,
 ) -> RunDueResult:
-    """Produce every due, missing report of the schedules (``only``: these names)."""
+    """Produce every due, missing report of the schedules (``only``: these names).
+
+    ``should_stop``: asked before each month; once it says yes, the month in progress is
+    the last one (the others stay due).
+    """
     if now.tzinfo is None:
         raise ScheduleError("run_due needs an aware 'now' (with a UTC offset)")
     specs = [config.find(n) for n in only] if only else list(config.schedule)
     sink: Emit = emit or (lambda _e: None)
-    outcomes = [_run_schedule(s, now, store, data_dir, wait_s, sink) for s in specs]
+    stop = should_stop or _never
+    outcomes = [_run_schedule(s, now, store, data_dir, wait_s, sink, stop) for s in specs]
     return RunDueResult(now, outcomes)

@@ -8,30 +8,27 @@ memory and filled at start-up, so times missed while the process was *not runnin
 not known to APScheduler: the run-due at start-up covers them, because run-due works out
 every missing month from the history and the destination, not from the scheduler.
 
-Signals. The SIGTERM/SIGINT handler only notes the signal; during the start-up run it
-also raises :class:`StopServing` once, which abandons that run (the runner records it as
-interrupted). It never calls into the scheduler: a handler runs in the main thread
-between two bytecodes, possibly while that thread holds one of the scheduler's
-non-reentrant locks, and calling ``shutdown`` from there could deadlock (it did, about
-once in 150 randomly timed signals). The main thread instead sleeps in short steps,
-sees the note and shuts the background scheduler down, waiting for a run in progress.
+Stopping (see :mod:`xlreport.schedule.stopping`): SIGTERM/SIGINT only note the signal;
+run-due asks the note before each month, so the month in progress (start-up or
+scheduled) finishes and is recorded and later months stay due. The main thread sleeps in
+short steps while serving, sees the note and shuts the background scheduler down,
+waiting for a run in progress.
 """
 
 from __future__ import annotations
 
 import logging
-import signal
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from types import FrameType
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from xlreport.schedule.config import ScheduleConfig, ScheduleSpec
+from xlreport.schedule.stopping import StopRequest, stop_on_signals
 
-__all__ = ["StopServing", "build_scheduler", "serve_schedules"]
+__all__ = ["build_scheduler", "serve_schedules"]
 
 log = logging.getLogger("xlreport.schedule")
 
@@ -40,12 +37,6 @@ RunDue = Callable[[list[str] | None], None]
 
 #: How often the main thread looks for a stop signal while serving (seconds).
 POLL_SECONDS = 0.2
-
-_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
-
-
-class StopServing(BaseException):
-    """Raised by the signal handler to end the start-up run (recorded as interrupted)."""
 
 
 def cron_trigger(spec: ScheduleSpec) -> CronTrigger:
@@ -71,41 +62,24 @@ def build_scheduler(config: ScheduleConfig, run_due: RunDue) -> BackgroundSchedu
     return scheduler
 
 
-class _StopNote:
-    """What the signal handler may touch: two plain attributes, no locks."""
-
-    def __init__(self) -> None:
-        self.signum: int | None = None
-        self.in_start_up = True
-
-    def handler(self, signum: int, _frame: FrameType | None) -> None:
-        first = self.signum is None
-        if first:
-            self.signum = signum
-        if first and self.in_start_up:
-            raise StopServing(signum)  # abandon the start-up run, once
-
-
 def serve_schedules(
     config: ScheduleConfig,
     run_due: RunDue,
     *,
+    stop: StopRequest,
     on_ready: Callable[[list[tuple[str, datetime]]], None] | None = None,
 ) -> None:
     """Run ``run_due(None)`` once, then at every schedule's time until SIGTERM/SIGINT.
 
-    Must be called from the main thread (Python delivers signals there). The previous
-    signal handlers are put back on return.
+    ``run_due`` should pass ``stop`` to :func:`xlreport.schedule.run_due` as
+    ``should_stop``. Must be called from the main thread (Python delivers signals there);
+    the previous signal handlers are put back on return.
     """
     scheduler = build_scheduler(config, run_due)
-    note = _StopNote()
-    previous = {sig: signal.signal(sig, note.handler) for sig in _STOP_SIGNALS}
-    try:
-        try:
-            run_due(None)  # catch up on everything missed while not running
-            note.in_start_up = False
-        except StopServing:
-            log.info("signal %s received during the start-up run: stopped", note.signum)
+    with stop_on_signals(stop):
+        run_due(None)  # catch up on everything missed while not running
+        if stop():
+            log.info("signal %s received during the start-up run: stopped", stop.signum)
             return
         scheduler.start()  # jobs run in the scheduler's worker threads
         try:
@@ -117,11 +91,8 @@ def serve_schedules(
                         for s in config.schedule
                     ]
                 )
-            while note.signum is None:
+            while not stop():
                 time.sleep(POLL_SECONDS)
-            log.info("signal %s received: stopping (a run in progress finishes first)", note.signum)
+            log.info("signal %s received: stopping (a run in progress finishes first)", stop.signum)
         finally:
             scheduler.shutdown(wait=True)
-    finally:
-        for sig, handler in previous.items():  # None: not set from Python, use the default
-            signal.signal(sig, signal.SIG_DFL if handler is None else handler)

@@ -23,10 +23,10 @@ command: `xlreport --debug report` shows a traceback instead of the one-line err
 
 Exit codes: 0 success; 1 an error xlreport explains in one line (`Error: ...`); 2 a usage
 error (unknown command or option, bad option value); 130 or 143 `schedule run-due`
-stopped by Ctrl-C or SIGTERM before every due report was made. Formats: `table` for people, `csv`
-and `json` for scripts (JSON is an array of objects, or one object for `fx rate` and
-`fx convert`; values in full units, fractions as fractions, dates ISO, `null` where
-absent).
+stopped by Ctrl-C or SIGTERM before every due report was made. Formats: `table` for
+people, `csv` and `json` for scripts (JSON is an array of objects, or one object for
+`fx rate` and `fx convert`; values in full units, fractions as fractions, dates ISO,
+`null` where absent).
 """
 
 

@@ -112,8 +112,7 @@ def hold_schedule_lock(
     ``wait_s``: ``0`` does not wait (raises :class:`LockBusy` at once), ``None`` waits as
     long as needed, a number waits up to that many seconds. ``on_wait`` is called once
     with the holder's description when we start waiting. ``should_stop`` is asked while
-    waiting; when it says yes the wait ends with :class:`LockBusy` (``schedule serve``
-    being stopped).
+    waiting; when it says yes (SIGTERM or Ctrl-C) the wait ends with :class:`LockBusy`.
     """
     path = lock_path(data_dir, schedule)
     try:

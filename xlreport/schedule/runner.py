@@ -12,9 +12,9 @@ For each schedule, under its lock (:mod:`xlreport.schedule.lock`):
    the destination folder, fsync, ``os.replace``), and record the result;
 4. apply retention.
 
-``should_stop`` (``schedule serve`` on SIGTERM or Ctrl-C) is asked before each month and
-while waiting for a lock: the month in progress finishes and is recorded, later months
-are left for the next run-due. Stopping is cooperative on purpose: an exception raised
+``should_stop`` (set by SIGTERM or Ctrl-C in ``run-due`` and ``serve``) is asked before
+each month and while waiting for a lock: the month in progress finishes and is recorded,
+later months are left for the next run-due. Stopping is cooperative on purpose: an exception raised
 from a signal handler lands anywhere, and libraries wrap it (pydantic-core turned one
 into a ``SchemaError`` while building a model), so the month was recorded with a
 misleading error.

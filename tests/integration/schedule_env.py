@@ -11,11 +11,14 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 EXPECTED_SHEETS = {"Cover", "Summary", "Sources", "Observations"}
 
@@ -108,6 +111,27 @@ class ScheduleEnv:
             }
             for r in runs
         ]
+
+
+def wait_for_first_claim(env: ScheduleEnv, proc: subprocess.Popen[str]) -> None:
+    """Until ``proc`` (run-due or serve) has recorded its first run, i.e. claimed a month,
+    or has ended, or four minutes have passed."""
+    deadline = time.monotonic() + 240
+    while not env.history() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def wait_or_kill(proc: subprocess.Popen[str], *, timeout: float, why: str) -> tuple[str, str]:
+    """``proc``'s stdout and stderr once it ends. One still running after ``timeout`` is
+    killed and fails the test: left running, it would also fail a later test with a
+    ResourceWarning."""
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        err = proc.communicate()[1]
+        pytest.fail(f"still running {timeout:g} s after {why}; stderr:\n{err}")
+    return out, err
 
 
 def init_database(root: Path) -> Path:

@@ -17,6 +17,8 @@ from schedule_env import (
     make_env_with_share,
     schedule_toml,
     visible_files,
+    wait_for_first_claim,
+    wait_or_kill,
     workbook_problem,
 )
 
@@ -52,15 +54,9 @@ def latest_due_and_next(now: datetime) -> tuple[str, datetime]:
 
 
 def stop_with_sigterm(proc: subprocess.Popen[str]) -> str:
-    """SIGTERM, then its stderr; a process still running a minute later is killed and fails
-    the test (left running, it would also fail a later test with a ResourceWarning)."""
+    """SIGTERM, then the stderr of the process once it has ended."""
     proc.send_signal(signal.SIGTERM)
-    try:
-        return proc.communicate(timeout=60)[1]
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        err = proc.communicate()[1]
-        pytest.fail(f"serve did not stop within 60 s of SIGTERM; its stderr:\n{err}")
+    return wait_or_kill(proc, timeout=60, why="SIGTERM to serve")[1]
 
 
 @pytest.mark.slow
@@ -219,9 +215,7 @@ def test_sigterm_during_the_start_up_run_finishes_the_month_and_leaves_the_rest(
     assert len(due) >= 2  # the test runs after June 2026: at least June and July are due
     proc = env.popen("schedule", "serve", "--config", str(env.config), stdout=-1, stderr=-1)
     try:
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline and not env.history():  # the first month's claim
-            time.sleep(0.05)
+        wait_for_first_claim(env, proc)
     finally:
         err = stop_with_sigterm(proc)
     assert proc.returncode == 0, err

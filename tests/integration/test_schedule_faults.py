@@ -26,6 +26,8 @@ from schedule_env import (
     make_env_with_share,
     schedule_toml,
     visible_files,
+    wait_for_first_claim,
+    wait_or_kill,
     workbook_problem,
 )
 
@@ -318,20 +320,8 @@ def run_due_until_first_claim(env: ScheduleEnv) -> subprocess.Popen[str]:
         "schedule", "run-due", "--config", str(env.config), "--now", SEPT_1,
         stdout=-1, stderr=-1,
     )  # fmt: skip
-    deadline = time.monotonic() + 240
-    while not env.history() and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_for_first_claim(env, proc)
     return proc
-
-
-def finish(proc: subprocess.Popen[str]) -> tuple[str, str]:
-    try:
-        out, err = proc.communicate(timeout=120)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        out, err = proc.communicate()
-        pytest.fail(f"run-due did not end within 120 s of Ctrl-C; stderr:\n{err}")
-    return out, err
 
 
 @pytest.mark.slow
@@ -343,7 +333,7 @@ def test_ctrl_c_lets_the_report_in_progress_finish_and_leaves_the_rest_due(
     due = ["2026-06", "2026-07", "2026-08"]  # at SEPT_1, from the start month
     proc = run_due_until_first_claim(env)
     proc.send_signal(signal.SIGINT)
-    _out, err = finish(proc)
+    _out, err = wait_or_kill(proc, timeout=120, why="Ctrl-C to run-due")
     runs = env.history()
     done = [str(r["month"]) for r in runs]
     assert [r["status"] for r in runs] == ["success"] * len(runs), runs
@@ -367,7 +357,7 @@ def test_ctrl_c_twice_interrupts_the_report_and_leaves_no_partial_file(
     proc.send_signal(signal.SIGINT)
     time.sleep(0.2)  # two signals pending at once are handled as one
     proc.send_signal(signal.SIGINT)
-    _out, err = finish(proc)
+    _out, err = wait_or_kill(proc, timeout=120, why="Ctrl-C to run-due")
     assert proc.returncode != 0, err
     runs = env.history()
     assert len(runs) == 1, runs  # nothing after the interrupted month was started

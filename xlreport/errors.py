@@ -24,6 +24,7 @@ the cell, a scheduled run records it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -42,7 +43,44 @@ __all__ = [
     "UnsafeFileError",
     "ValidationFailed",
     "XlreportError",
+    "escape_terminal",
+    "shown",
 ]
+
+#: Characters a terminal or log viewer may act on: C0 controls (ESC starts OSC/CSI
+#: sequences that set the title or write the clipboard), DEL, C1 controls (U+009B is a
+#: one-character CSI), and the Unicode bidi overrides and isolates that reorder a line.
+_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_terminal(text: str, *, keep_newlines: bool = True) -> str:
+    """``text`` with every control character shown as a visible escape (``\\x1b``).
+
+    The one helper for data text on its way to a terminal or a log: the CLI's error
+    line and table output, and log records. Newlines are kept (a message of many problems
+    is many lines) unless ``keep_newlines`` is False.
+    """
+    out = _UNSAFE.sub(_escape_char, text)
+    if not keep_newlines:
+        out = out.replace("\n", "\\n")
+    return out
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """A piece of untrusted data for a message: quoted, escaped, at most ``limit`` chars.
+
+    Never more than the offending value's own short text: a header cell holding the
+    whole of ``/proc/self/environ`` is shown as its first few characters.
+    """
+    text = value if isinstance(value, str) else str(value)
+    cut = len(text) > limit
+    body = escape_terminal(text[:limit], keep_newlines=False).replace("'", "\\'")
+    return f"'{body}...'" if cut else f"'{body}'"
 
 
 class XlreportError(Exception):

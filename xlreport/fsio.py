@@ -12,13 +12,21 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from xlreport.errors import OutputError
 
-__all__ = ["TEMP_PREFIX", "remove_stale_temporaries", "write_atomically"]
+__all__ = [
+    "TEMP_PREFIX",
+    "os_error_of",
+    "remove_stale_temporaries",
+    "replace_folder_atomically",
+    "scratch_dir",
+    "write_atomically",
+]
 
 TEMP_PREFIX = ".xlreport-tmp-"
 
@@ -77,6 +85,43 @@ def _temporary_in(folder: Path, suffix: str) -> Iterator[Path]:
             tmp.unlink()
 
 
+def os_error_of(exc: BaseException) -> OSError | None:
+    """The OSError behind ``exc``: itself, or one a library wrapped.
+
+    xlsxwriter turns a failed write into ``FileCreateError(OSError(...))``, so a full disk
+    reaches us as that; it must still be told as "the disk is full".
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError):
+            return current
+        inner = next((a for a in current.args if isinstance(a, OSError)), None)
+        if inner is not None:
+            return inner
+        current = current.__cause__ or current.__context__
+    return None
+
+
+@contextlib.contextmanager
+def scratch_dir(tmp: Path) -> Iterator[Path]:
+    """A private folder beside the temporary file ``tmp``, for a library's own temporaries.
+
+    xlsxwriter writes each part of a workbook to a temporary file first, by default in
+    the system's ``TMPDIR``, where a killed report leaves them for ever. Pointed here
+    (``Workbook(..., {"tmpdir": ...})``), they live in the output folder under the
+    :data:`TEMP_PREFIX` name, are removed on the way out, and a killed writer's leftovers
+    are removed by :func:`remove_stale_temporaries` like any other stale temporary.
+    """
+    folder = tmp.with_name(tmp.name + ".parts")
+    folder.mkdir(exist_ok=True)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def write_atomically(dest: Path, produce: Callable[[Path], None]) -> Path:
     """Call ``produce(tmp_path)`` to write the content, then move it to ``dest`` atomically.
 
@@ -101,7 +146,65 @@ def write_atomically(dest: Path, produce: Callable[[Path], None]) -> Path:
             _fsync_dir(folder)
     except OSError as exc:
         raise _explain(exc, dest) from exc
+    except Exception as exc:
+        cause = os_error_of(exc)  # xlsxwriter's FileCreateError wraps the OSError
+        if cause is None:
+            raise
+        raise _explain(cause, dest) from exc
     return dest
+
+
+def replace_folder_atomically(dest: Path, produce: Callable[[Path], None]) -> Path:
+    """Call ``produce(tmp_folder)`` to fill a new folder, then put it in place of ``dest``.
+
+    A reader sees the previous complete folder or the new complete one, never a mix:
+    the new folder is written beside ``dest`` (hidden, :data:`TEMP_PREFIX`), every file
+    fsynced, then swapped in by renames (the old folder is first moved aside, then
+    removed). A failure (a full disk) leaves ``dest`` as it was. A kill between the two
+    renames leaves ``dest`` missing, never mixed, with the previous folder kept aside
+    under the temporary prefix.
+    """
+    dest = Path(dest)
+    parent = dest.parent
+    if not parent.is_dir():
+        raise OutputError(
+            f"cannot write {dest}: the folder {parent} does not exist; create it first"
+        )
+    new = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=parent))
+    old: Path | None = None
+    try:
+        produce(new)
+        for f in new.iterdir():
+            with open(f, "rb+") as fh:
+                os.fsync(fh.fileno())
+        os.chmod(new, _final_mode_dir(dest))
+        if dest.exists():
+            old = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX + "old-", dir=parent))
+            os.rmdir(old)
+            os.rename(dest, old)
+        os.rename(new, dest)
+        _fsync_dir(parent)
+    except OSError as exc:
+        shutil.rmtree(new, ignore_errors=True)
+        if old is not None and not dest.exists():
+            os.rename(old, dest)  # put the previous folder back
+            old = None
+        raise _explain(exc, dest) from exc
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return dest
+
+
+def _final_mode_dir(dest: Path) -> int:
+    try:
+        return dest.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o777 & ~umask
 
 
 def remove_stale_temporaries(folder: Path, older_than_s: float = 3600.0) -> list[Path]:
@@ -114,7 +217,10 @@ def remove_stale_temporaries(folder: Path, older_than_s: float = 3600.0) -> list
         return removed
     for p in folder.glob(f"{TEMP_PREFIX}*"):
         with contextlib.suppress(OSError):
-            if now - p.stat().st_mtime >= older_than_s:
-                p.unlink()
+            if now - p.lstat().st_mtime >= older_than_s:
+                if p.is_dir() and not p.is_symlink():
+                    shutil.rmtree(p)  # a CSV export's new folder, a workbook's parts
+                else:
+                    p.unlink()
                 removed.append(p)
     return removed

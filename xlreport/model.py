@@ -28,11 +28,12 @@ from pydantic import (
 )
 
 from xlreport.errors import DataError, Problem, ValidationFailed
-from xlreport.period import Period, parse_deadline
+from xlreport.period import Period, check_day, parse_deadline
 from xlreport.quantity import CURRENCIES, UnitKind, parse_quantity, unit_kind
 
 __all__ = [
     "ENTITY_MODELS",
+    "MAX_TEXT",
     "Certainty",
     "Comparator",
     "Dataset",
@@ -45,6 +46,10 @@ __all__ = [
     "Target",
     "TargetKind",
 ]
+
+#: The most characters a text field holds: what one Excel cell holds. Import refuses
+#: longer text (with its cell), so an export to .xlsx never cuts text silently.
+MAX_TEXT = 32_767
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,79}$"
 ID_HELP = "ids are lower-case letters, digits, '.', '_' or '-', starting with a letter or digit"
@@ -64,6 +69,16 @@ def _to_quantity(value: Any) -> Any:
             raise ValueError(str(exc)) from exc
     if isinstance(value, int) and not isinstance(value, bool):
         return float(value)
+    return value
+
+
+def _in_range(value: date | None) -> date | None:
+    """Dates lie in 1900-01-01..2200-12-31, as the data workbook's validation says."""
+    if value is not None:
+        try:
+            check_day(value)
+        except DataError as exc:
+            raise ValueError(str(exc)) from exc
     return value
 
 
@@ -124,7 +139,7 @@ class Certainty(StrEnum):
 
 
 class _Entity(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, str_max_length=MAX_TEXT)
 
     id: Id
     note: str = ""
@@ -143,6 +158,11 @@ class Source(_Entity):
     file: str = ""  # file name of the stored copy (seeds/...)
     url: str = ""
     language: str = "en"
+
+    @field_validator("published")
+    @classmethod
+    def _published(cls, v: date | None) -> date | None:
+        return _in_range(v)
 
     @model_validator(mode="after")
     def _date_consistency(self) -> Self:
@@ -365,6 +385,12 @@ class Observation(_Entity):
     def _finite_numbers(cls, v: float | None) -> float | None:
         return _finite(v)
 
+    @field_validator("published")
+    @classmethod
+    def _published(cls, v: date) -> date:
+        _in_range(v)
+        return v
+
     @model_validator(mode="after")
     def _consistency(self) -> Self:
         if self.value is None and self.growth_yoy is None:
@@ -396,6 +422,12 @@ class Rate(_Entity):
     def _currency(cls, v: str) -> str:
         if v not in CURRENCIES:
             raise ValueError(f"unknown currency {v!r}: use an ISO code such as CNY, USD, EUR")
+        return v
+
+    @field_validator("date")
+    @classmethod
+    def _date(cls, v: date) -> date:
+        _in_range(v)
         return v
 
     @field_validator("rate")

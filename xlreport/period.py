@@ -30,7 +30,33 @@ from functools import lru_cache
 
 from xlreport.errors import DataError
 
-__all__ = ["Period", "PeriodKind", "date_time", "deadline_time", "parse_deadline"]
+__all__ = [
+    "FIRST_DAY",
+    "LAST_DAY",
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "Period",
+    "PeriodKind",
+    "check_day",
+    "date_time",
+    "deadline_time",
+    "parse_deadline",
+]
+
+#: The years xlreport deals in: plan data, deadlines, published dates and report months
+#: (the data workbook's own validation allows the same range).
+MIN_YEAR, MAX_YEAR = 1900, 2200
+FIRST_DAY, LAST_DAY = date(MIN_YEAR, 1, 1), date(MAX_YEAR, 12, 31)
+
+
+def check_day(d: date, what: str = "date") -> date:
+    """``d`` if it lies in 1900-01-01..2200-12-31, else DataError saying so."""
+    if not FIRST_DAY <= d <= LAST_DAY:
+        raise DataError(
+            f"{what} {d.isoformat()} is out of range: give a date from "
+            f"{FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
+        )
+    return d
 
 
 class PeriodKind(StrEnum):
@@ -81,7 +107,7 @@ class Period:
                 sub = int(m.group(2)) if m.lastindex and m.lastindex > 1 else 0
                 if kind is PeriodKind.SPAN and sub <= year:
                     raise DataError(f"period {text!r}: a span must end after it starts")
-                if not 1900 <= year <= 2200:
+                if not MIN_YEAR <= year <= MAX_YEAR:
                     raise DataError(f"period {text!r}: year {year} is out of range")
                 return cls(kind, year, sub)
         raise DataError(f"{text!r} is not a period: {PERIOD_HELP}")
@@ -159,11 +185,13 @@ def parse_deadline(text: str) -> date:
     if not m:
         raise DataError(f"{text!r} is not a deadline: write a year (2025) or a date (2024-12-31)")
     if m.group(2) is None:
-        return date(int(m.group(1)), 12, 31)
-    try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError as exc:
-        raise DataError(f"{text!r} is not a valid date: {exc}") from exc
+        day = date(max(int(m.group(1)), 1), 12, 31)
+    else:
+        try:
+            day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError as exc:
+            raise DataError(f"{text!r} is not a valid date: {exc}") from exc
+    return check_day(day, "deadline")
 
 
 def deadline_time(text: str) -> float:

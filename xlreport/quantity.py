@@ -7,6 +7,7 @@ carry a scale word or symbol; parsing goes through :class:`decimal.Decimal` so t
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -16,6 +17,9 @@ from xlreport.errors import DataError
 
 __all__ = [
     "COUNT_UNITS",
+    "MAX_DIGITS",
+    "MAX_EXPONENT",
+    "QuantityOutOfRange",
     "CURRENCIES",
     "PHYSICAL_UNITS",
     "SCALES",
@@ -157,8 +161,40 @@ _QUANTITY = re.compile(
 )
 
 
+#: The largest decimal exponent a written number may carry. A float reaches about 1.8e308
+#: and underflows to zero below about 5e-324; a bound a little beyond both keeps every
+#: intermediate (``Fraction``, ``Decimal``) small, however many digits the exponent has.
+MAX_EXPONENT = 400
+#: The most digits a written number (or a fraction's denominator) may have. Excel keeps
+#: 15 significant digits; 100 leaves room for zeros and still bounds the work.
+MAX_DIGITS = 100
+
+
+class QuantityOutOfRange(DataError):
+    """A number beyond a float's range, or written with too many digits."""
+
+
+_RANGE_HELP = "numbers must lie between -1.8e308 and 1.8e308 (a float's range)"
+
+
+def _finite_float(value: float, text: object) -> float:
+    if not math.isfinite(value):
+        raise QuantityOutOfRange(f"{_short(text)} is out of range: {_RANGE_HELP}")
+    return value
+
+
+def _short(text: object) -> str:
+    """The offending text, escaped and cut short, for a message."""
+    shown = repr(text)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
 def parse_quantity(text: str | int | float) -> float:
     """Parse a number with an optional scale into full units.
+
+    The parser is bounded: at most :data:`MAX_DIGITS` digits and exponents within
+    ±:data:`MAX_EXPONENT`, so no input (``1e99999999/7``) builds a huge integer; a result
+    beyond a float's range is refused, never turned into ``inf``.
 
     >>> parse_quantity("433.3 billion")
     433300000000.0
@@ -171,32 +207,52 @@ def parse_quantity(text: str | int | float) -> float:
     """
     if isinstance(text, bool):
         raise DataError(f"{text!r} is not a number")
-    if isinstance(text, int | float):
-        return float(text)
+    if isinstance(text, int):
+        try:
+            return _finite_float(float(text), text)
+        except OverflowError:
+            raise QuantityOutOfRange(f"{_short(text)} is out of range: {_RANGE_HELP}") from None
+    if isinstance(text, float):
+        return _finite_float(text, text)
     match = _QUANTITY.match(text)
     if match is None:
         raise DataError(
-            f"{text!r} is not a number: write digits with an optional scale, "
+            f"{_short(text)} is not a number: write digits with an optional scale, "
             "e.g. '433.3 billion', '4333亿', '238,600', '2/3' or '22.5%'"
         )
+    num_text = match["num"].replace(",", "")
+    mantissa, _, exponent = num_text.lower().partition("e")
+    digits = sum(ch.isdigit() for ch in mantissa)
+    if digits > MAX_DIGITS or len(exponent) > 8 or len(match["den"] or "") > MAX_DIGITS:
+        raise QuantityOutOfRange(
+            f"{_short(text)} has too many digits: write at most {MAX_DIGITS} digits "
+            "and an exponent of at most 400"
+        )
     try:
-        number = Decimal(match["num"].replace(",", ""))
+        number = Decimal(num_text)
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only digits
-        raise DataError(f"{text!r} is not a number") from exc
+        raise DataError(f"{_short(text)} is not a number") from exc
+    if number and not -MAX_EXPONENT <= number.adjusted() <= MAX_EXPONENT:
+        raise QuantityOutOfRange(f"{_short(text)} is out of range: {_RANGE_HELP}")
     scale_word = match["scale"]
     if match["den"] is not None:
         if scale_word:
-            raise DataError(f"{text!r}: a fraction cannot carry a scale")
+            raise DataError(f"{_short(text)}: a fraction cannot carry a scale")
         den = int(match["den"])
         if den == 0:
-            raise DataError(f"{text!r}: division by zero")
-        return float(Fraction(number) / den)
+            raise DataError(f"{_short(text)}: division by zero")
+        try:
+            return _finite_float(float(Fraction(number) / den), text)
+        except OverflowError:
+            raise QuantityOutOfRange(f"{_short(text)} is out of range: {_RANGE_HELP}") from None
     if scale_word == "%":
-        return float(number / 100)
+        return _finite_float(float(number / 100), text)
     if scale_word:
         factor = SCALES.get(scale_word.lower()) or SCALES.get(scale_word)
         if factor is None:
             known = ", ".join(sorted(SCALES))
-            raise DataError(f"{text!r}: unknown scale {scale_word!r}; use one of {known}")
+            raise DataError(
+                f"{_short(text)}: unknown scale {_short(scale_word)}; use one of {known}"
+            )
         number *= factor
-    return float(number)
+    return _finite_float(float(number), text)

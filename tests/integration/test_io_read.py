@@ -127,9 +127,13 @@ def test_target_reference_and_indicator_must_agree(tmp_path: Path) -> None:
     rows = good_rows()
     rows["Observations"][1][1] = "projects"  # indicator of the other target
     problems = _problems(write_rows_workbook(tmp_path / "ind.xlsx", rows))
+    # the indicator now pairs the CNY observation with the 'projects' target too
     assert problems == [
         "Observations!B2: indicator 'projects' differs from target 'plan-a.output''s "
-        "indicator 'output'"
+        "indicator 'output'",
+        "Observations!G2: unit 'CNY' differs from the unit 'projects' of target "
+        "'plan-a.projects': record the observation in the target's unit (convert "
+        "currencies first)",
     ]
 
 

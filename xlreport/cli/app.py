@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from xlreport import __version__
-from xlreport.errors import XlreportError
+from xlreport.errors import XlreportError, escape_terminal
 
 app = typer.Typer(
     name="xlreport",
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     except XlreportError as exc:
         if _state["debug"]:
             raise
-        typer.echo(f"Error: {exc}", err=True)
+        typer.echo(f"Error: {escape_terminal(str(exc))}", err=True)
         return 1
     except SystemExit as exc:
         code = exc.code

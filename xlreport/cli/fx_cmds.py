@@ -16,7 +16,7 @@ from typing import Annotated, TypedDict
 import typer
 
 from xlreport.cli.output import OutputFormat, emit_rows
-from xlreport.errors import DataError, FxError
+from xlreport.errors import DataError, FxError, escape_terminal
 from xlreport.fx import AUDIT_COLUMNS, Basis, RateBook, RateQuote, audit_conversions
 from xlreport.fx.files import ECB_HISTORY_URL
 from xlreport.model import Dataset
@@ -235,7 +235,7 @@ def audit_cmd(
     if fmt is OutputFormat.TABLE:
         for r in rows:
             if r["note"]:
-                typer.echo(f"{r['source_id']}: {r['note']}")
+                typer.echo(escape_terminal(f"{r['source_id']}: {r['note']}"))
 
 
 def _title(quote: RateQuote, when: _QuoteOptions) -> str:

@@ -1,8 +1,13 @@
 """Rendering rows for the terminal (rich table), CSV or JSON: the one place for formats.
 
 JSON is the contract scripts rely on: an array of objects, values in full units,
-fractions as fractions, dates as ISO strings, ``null`` where absent. CSV cells that a
-spreadsheet would read as a formula are prefixed with ``'`` (OWASP CSV-injection advice).
+fractions as fractions, dates as ISO strings, ``null`` where absent. CSV follows OWASP's
+CSV-injection advice (:func:`xlreport.io.csvsafe.csv_safe`: every field quoted, a cell that a
+spreadsheet would read as a formula, even after leading spaces, prefixed with ``'``).
+
+Data text never reaches the terminal raw: table cells go through
+:func:`xlreport.errors.escape_terminal`, and so do CSV and JSON when standard output is a
+terminal (JSON escapes C0 controls itself; C1 controls and bidi overrides it does not).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import csv
 import io
 import json
 import math
+import sys
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from enum import Enum, StrEnum
@@ -18,7 +24,11 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape as rich_escape
 from rich.table import Table
+
+from xlreport.errors import escape_terminal
+from xlreport.io.csvsafe import csv_safe
 
 __all__ = ["OutputFormat", "emit_rows", "to_jsonable"]
 
@@ -45,14 +55,18 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
-_RISKY = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
 def _csv_cell(value: Any) -> Any:
     value = to_jsonable(value)
-    if isinstance(value, str) and value.startswith(_RISKY):
-        return "'" + value
+    if isinstance(value, str):
+        return csv_safe(value)
     return "" if value is None else value
+
+
+def _on_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _table_cell(value: Any) -> str:
@@ -61,7 +75,7 @@ def _table_cell(value: Any) -> str:
         return ""
     if isinstance(value, float):
         return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
-    return str(value)
+    return rich_escape(escape_terminal(str(value)))
 
 
 def emit_rows(
@@ -82,18 +96,20 @@ def emit_rows(
         data = [{k: to_jsonable(v) for k, v in r.items()} for r in rows]
         if single and len(data) != 1:
             raise ValueError(f"single=True needs exactly one row, got {len(data)}")
-        typer.echo(json.dumps(data[0] if single else data, ensure_ascii=False, indent=2))
+        text = json.dumps(data[0] if single else data, ensure_ascii=False, indent=2)
+        typer.echo(escape_terminal(text) if _on_terminal() else text)
     elif fmt is OutputFormat.CSV:
         buf = io.StringIO()
-        writer = csv.writer(buf, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
-        writer.writerow(cols)
+        writer = csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\n")
+        writer.writerow([csv_safe(c) for c in cols])
         for r in rows:
             writer.writerow([_csv_cell(r.get(c)) for c in cols])
-        typer.echo(buf.getvalue(), nl=False)
+        text = buf.getvalue()
+        typer.echo(escape_terminal(text) if _on_terminal() else text, nl=False)
     else:
-        table = Table(title=title, show_lines=False)
+        table = Table(title=rich_escape(title) if title else None, show_lines=False)
         for c in cols:
-            table.add_column(c, overflow="fold")
+            table.add_column(rich_escape(escape_terminal(c)), overflow="fold")
         for r in rows:
             table.add_row(*(_table_cell(r.get(c)) for c in cols))
         Console(soft_wrap=False, width=200).print(table)

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from xlreport.cli.output import OutputFormat, emit_rows
-from xlreport.errors import ScheduleError, XlreportError
+from xlreport.errors import ScheduleError, XlreportError, escape_terminal
 
 schedule_app = typer.Typer(
     name="schedule",
@@ -54,7 +54,7 @@ def _log_line(event: Any) -> None:
     parts.append(f"schedule={event.schedule}")
     if event.month:
         parts.append(f"month={event.month}")
-    parts.append(f"msg={json.dumps(event.message, ensure_ascii=False)}")
+    parts.append(f"msg={json.dumps(escape_terminal(event.message), ensure_ascii=False)}")
     typer.echo(" ".join(parts), err=True)
 
 
@@ -201,12 +201,13 @@ def serve_cmd(config: ConfigOpt) -> None:
             moment = datetime.now().astimezone()
             result = _run_due_once(config, moment, names, None, _log_line, stop)
         except XlreportError as exc:  # keep serving: the next time or start-up retries
-            message = json.dumps(str(exc), ensure_ascii=False)
+            message = json.dumps(escape_terminal(str(exc)), ensure_ascii=False)
             typer.echo(f"time={_now_text()} level=error event=run-due msg={message}", err=True)
             return
         for line in result.failures:
             typer.echo(
-                f"time={_now_text()} level=error event=failed msg={json.dumps(line)}", err=True
+                f"time={_now_text()} level=error event=failed msg={json.dumps(escape_terminal(line))}",
+                err=True,
             )
 
     def ready(times: list[tuple[str, datetime]]) -> None:

@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from xlreport.errors import DataError
-from xlreport.quantity import parse_quantity
+from xlreport.quantity import QuantityOutOfRange, parse_quantity
 
 __all__ = [
     "ArgumentError",
@@ -49,6 +49,14 @@ class ArgumentError(DataError):
     def __init__(self, name: str, problem: str) -> None:
         self.name = name
         super().__init__(f"{name}: {problem}")
+
+
+def _as_float(value: float | int, name: str) -> float:
+    """A number Excel sent as a float; an integer beyond a float's range is refused."""
+    try:
+        return float(value)
+    except OverflowError:
+        raise ArgumentError(name, "the number is beyond a float's range (1.8e308)") from None
 
 
 def _shape(value: list[Any]) -> str:
@@ -125,7 +133,7 @@ def to_date(value: Any, name: str, *, default: date | None = None) -> date | Non
     if isinstance(value, date):
         return value
     if isinstance(value, float | int):
-        return date_from_serial(float(value), name)
+        return date_from_serial(_as_float(value, name), name)
     text = str(value).strip()
     try:
         return date.fromisoformat(text)
@@ -149,7 +157,7 @@ def to_year(value: Any, name: str) -> int | None:
     if isinstance(value, bool):
         raise ArgumentError(name, f"expected a year, got {value}")
     if isinstance(value, float | int):
-        return _year(float(value), name)
+        return _year(_as_float(value, name), name)
     text = str(value).strip()
     if not text.isdigit():
         raise ArgumentError(name, f"{text!r} is not a year: give a year such as 2025")
@@ -172,7 +180,7 @@ def to_when(value: Any, name: str) -> tuple[str, date | str | int] | None:
     if isinstance(value, datetime | date):
         return ("date", to_date(value, name) or date.min)
     if isinstance(value, float | int):
-        number = float(value)
+        number = _as_float(value, name)
         if number.is_integer() and MIN_YEAR <= number <= MAX_YEAR:
             return ("year", int(number))
         return ("date", date_from_serial(number, name))
@@ -205,12 +213,14 @@ def to_number(value: Any, name: str, *, default: float | None = None) -> float:
     if isinstance(value, bool):
         raise ArgumentError(name, f"expected a number, got {value}")
     if isinstance(value, float | int):
-        number = float(value)
+        number = _as_float(value, name)
     elif isinstance(value, datetime | date):
         raise ArgumentError(name, "expected a number, got a date")
     else:
         try:
             number = parse_quantity(str(value))
+        except QuantityOutOfRange as exc:
+            raise ArgumentError(name, str(exc)) from None
         except DataError:
             raise ArgumentError(
                 name, f"{value!r} is not a number: write 12.5, 433.3 billion or 22.5%"

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any
 
+from xlreport.io.csvsafe import unquote_csv
 from xlreport.io.layout import Column, ColumnKind
 from xlreport.model import ID_HELP
 
@@ -40,14 +41,11 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INTEGER = re.compile(r"^[-+]?\d+(?:\.0*)?$")  # "2021" or "2021.0" (written by some tools)
 _TRUE = frozenset({"true", "1"})
 _FALSE = frozenset({"false", "0"})
-_CSV_RISKY = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
 def unquote_csv_text(text: str) -> str:
     """Undo the CSV-injection prefix that export adds (``'=x`` -> ``=x``, ``''x`` -> ``'x``)."""
-    if len(text) > 1 and text[0] == "'" and text[1] in _CSV_RISKY:
-        return text[1:]
-    return text
+    return unquote_csv(text)
 
 
 def _describe(value: Any) -> str:

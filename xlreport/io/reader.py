@@ -29,7 +29,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from xlreport.errors import DataError, Problem, ValidationFailed
+from xlreport.errors import DataError, Problem, ValidationFailed, shown
 from xlreport.io.cells import EMPTY, CellProblem, Converter, converter_for, unquote_csv_text
 from xlreport.io.guard import DEFAULT_LIMITS, ReadLimits, read_csv_rows, read_workbook_sheets
 from xlreport.io.layout import Column, ColumnKind, SheetLayout, column_letter, sheet_layouts
@@ -466,6 +466,58 @@ def _check_ids_and_references(
                     )
                 )
     _check_indicators(checked, known, problems)
+    _check_units(checked, known, problems)
+
+
+def _check_units(
+    checked: dict[str, _Checked], known: Dataset | None, problems: list[Problem]
+) -> None:
+    """An observation with a value is in the unit of every numeric target it counts for:
+    the target it names and those of its indicator (how progress pairs them)."""
+    obs = checked.get("observations")
+    if obs is None or "unit" not in obs.index or "indicator" not in obs.index:
+        return
+    info: dict[str, tuple[Any, Any]] = {}  # target id -> (indicator, unit if numeric)
+    for t in known.targets if known is not None else ():
+        info[t.id] = (t.indicator, t.unit if t.kind.value != "milestone" else None)
+    if "targets" in checked:
+        c = checked["targets"]
+        for ident, indicator, kind, unit in zip(
+            c.column("id"), c.column("indicator"), c.column("kind"), c.column("unit"), strict=True
+        ):
+            if isinstance(ident, str):
+                info[ident] = (indicator, unit if kind != "milestone" else None)
+    by_indicator: dict[Any, dict[str, Any]] = {}
+    for tid, (indicator, unit) in info.items():
+        if isinstance(unit, str):
+            by_indicator.setdefault(indicator, {})[tid] = unit
+    col = obs.index["unit"]
+    for i, (indicator, target_id, unit, value) in enumerate(
+        zip(
+            obs.column("indicator"),
+            obs.column("target_id"),
+            obs.column("unit"),
+            obs.column("value"),
+            strict=True,
+        )
+    ):
+        if value is None or not isinstance(unit, str):
+            continue
+        pool = dict(by_indicator.get(indicator, {}))
+        named = info.get(target_id) if isinstance(target_id, str) else None
+        if named is not None and named[0] == indicator and isinstance(named[1], str):
+            pool[target_id] = named[1]  # (another indicator is reported on its own)
+        wrong = sorted((tid, u) for tid, u in pool.items() if u != unit)
+        if wrong:
+            tid, expected = wrong[0]
+            problems.append(
+                Problem(
+                    obs.raw.cell(obs.parsed.row_of[i], col, "unit"),
+                    f"unit {shown(unit)} differs from the unit {shown(expected)} of target "
+                    f"{shown(tid)}: record the observation in the target's unit "
+                    "(convert currencies first)",
+                )
+            )
 
 
 def _check_indicators(

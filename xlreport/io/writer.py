@@ -10,9 +10,10 @@ goes through ``write_string``, so ``=HYPERLINK(...)`` stays a string.
 Numbers are written with 17 significant digits where needed (xlsxwriter writes 16), so
 that export then import gives back exactly the same floats.
 
-CSV files are UTF-8 with a byte-order mark (so Excel shows 亿 correctly). Text cells that
-a spreadsheet would run as a formula (starting with ``= + - @``, tab, CR, or ``'``) get a
-leading ``'`` (OWASP's advice); import removes it again, so the round trip is exact.
+CSV files are UTF-8 with a byte-order mark (so Excel shows 亿 correctly), every field
+quoted. Text cells that a spreadsheet would run as a formula (starting with ``= + - @``,
+tab, CR, LF, also after leading spaces, or with ``'``) get a leading ``'`` (OWASP's
+advice, :mod:`xlreport.io.csvsafe`); import removes it again, so the round trip is exact.
 """
 
 from __future__ import annotations
@@ -29,10 +30,17 @@ from pydantic import BaseModel
 from xlsxwriter.worksheet import Worksheet
 
 from xlreport.errors import OutputError
-from xlreport.fsio import write_atomically
+from xlreport.errors import shown
+from xlreport.fsio import (
+    remove_stale_temporaries,
+    replace_folder_atomically,
+    scratch_dir,
+    write_atomically,
+)
+from xlreport.io.csvsafe import csv_safe
 from xlreport.io.layout import Column, ColumnKind, SheetLayout, column_letter, sheet_layouts
 from xlreport.io.readme import accepted_values, readme_lines
-from xlreport.model import Dataset
+from xlreport.model import MAX_TEXT, Dataset
 
 __all__ = [
     "FIXED_CREATED",
@@ -49,7 +57,6 @@ LISTS_SHEET = "Lists"
 #: The workbook's "created" property: fixed so that the same data gives the same file.
 FIXED_CREATED = datetime(2024, 1, 1)
 _LAST_ROW = 1_048_575  # validations cover whole columns below the header
-_RISKY = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
 class _ExactNumberWorksheet(Worksheet):  # type: ignore[misc]
@@ -80,10 +87,11 @@ def _width(column: Column) -> float:
 class _Book:
     """One workbook being written, with its formats and the Lists sheet."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, tmpdir: Path) -> None:
         self.wb = xlsxwriter.Workbook(
             str(path),
             {
+                "tmpdir": str(tmpdir),
                 "strings_to_formulas": False,
                 "strings_to_urls": False,
                 "strings_to_numbers": False,
@@ -227,26 +235,54 @@ def _add_validation(
     sheet.data_validation(1, col, _LAST_ROW, col, options)
 
 
+def check_text_lengths(ds: Dataset | None) -> None:
+    """Refuse to export text longer than an Excel cell holds, rather than cut it silently.
+
+    Import refuses such text too (:data:`xlreport.model.MAX_TEXT`); a database written
+    by an older version, or edited by hand, may still hold some: name the record.
+    """
+    if ds is None:
+        return
+    for lay in sheet_layouts():
+        for rec in getattr(ds, lay.collection):
+            for column in lay.columns:
+                value = getattr(rec, column.name)
+                if isinstance(value, str) and len(value) > MAX_TEXT:
+                    raise OutputError(
+                        f"cannot export {lay.collection[:-1]} {shown(rec.id)}: its "
+                        f"{column.name} has {len(value):,} characters, more than the "
+                        f"{MAX_TEXT:,} an Excel cell holds (the text would be cut); "
+                        "shorten it, or export to a CSV folder instead"
+                    )
+
+
 def write_workbook(path: Path, ds: Dataset | None = None, *, banner: str | None = None) -> Path:
     """Write the data workbook (empty template when ``ds`` is None) atomically to ``path``."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise OutputError(f"cannot write {path}: a data workbook is an .xlsx file")
 
+    check_text_lengths(ds)
+
     def produce(tmp: Path) -> None:
-        book = _Book(tmp)
-        readme = book.add_sheet(README_SHEET)
-        data_sheets = [(lay, book.add_sheet(lay.sheet)) for lay in sheet_layouts()]
-        lists = book.add_sheet(LISTS_SHEET)
-        _write_readme(book, readme, banner)
-        for lay, sheet in data_sheets:
-            records = getattr(ds, lay.collection) if ds is not None else ()
-            _write_data_sheet(book, sheet, lists, lay, records)
-        lists.hide()
-        readme.activate()
-        book.wb.close()
+        with scratch_dir(tmp) as parts:
+            _produce_workbook(tmp, parts, ds, banner)
 
     return write_atomically(path, produce)
+
+
+def _produce_workbook(tmp: Path, parts: Path, ds: Dataset | None, banner: str | None) -> None:
+    book = _Book(tmp, parts)
+    readme = book.add_sheet(README_SHEET)
+    data_sheets = [(lay, book.add_sheet(lay.sheet)) for lay in sheet_layouts()]
+    lists = book.add_sheet(LISTS_SHEET)
+    _write_readme(book, readme, banner)
+    for lay, sheet in data_sheets:
+        records = getattr(ds, lay.collection) if ds is not None else ()
+        _write_data_sheet(book, sheet, lists, lay, records)
+    lists.hide()
+    readme.activate()
+    book.wb.close()
 
 
 def _csv_text(value: Any, column: Column) -> str:
@@ -262,33 +298,47 @@ def _csv_text(value: Any, column: Column) -> str:
     if isinstance(value, date):
         return value.isoformat()
     text = str(value)
-    if column.kind is ColumnKind.TEXT and text.startswith(_RISKY):
-        return "'" + text
+    if column.kind is ColumnKind.TEXT:
+        return csv_safe(text)
     return text
 
 
 def write_csv_folder(folder: Path, ds: Dataset) -> Path:
-    """Write one CSV file per entity kind into ``folder`` (created if missing)."""
+    """Write one CSV file per entity kind into ``folder``, as a whole (created if missing).
+
+    The files are written into a new hidden folder beside ``folder`` which then takes its
+    place (:func:`xlreport.fsio.replace_folder_atomically`): a full disk or a kill never
+    leaves a mix of new and old files that would still validate. A folder holding files
+    other than the export's own is refused rather than replaced.
+    """
     folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
+    if folder.exists() and (folder.is_symlink() or not folder.is_dir()):
         raise OutputError(f"cannot write CSV files into {folder}: it is a file, not a folder")
     if not folder.parent.is_dir():
         raise OutputError(
             f"cannot write {folder}: the folder {folder.parent} does not exist; create it first"
         )
-    folder.mkdir(exist_ok=True)
-    for lay in sheet_layouts():
-        records = getattr(ds, lay.collection)
+    ours = {lay.csv_name for lay in sheet_layouts()}
+    if folder.is_dir():
+        others = sorted(p.name for p in folder.iterdir() if p.name not in ours)
+        if others:
+            raise OutputError(
+                f"cannot export into {folder}: it holds other files too ({shown(others[0])}"
+                f"{' and more' if len(others) > 1 else ''}), which an export would replace; "
+                "choose a new or an export-only folder"
+            )
+    remove_stale_temporaries(folder.parent)
 
-        def produce(tmp: Path, lay: SheetLayout = lay, records: Any = records) -> None:
-            with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
-                out = csv.writer(fh, lineterminator="\r\n")
+    def produce(tmp: Path) -> None:
+        for lay in sheet_layouts():
+            records = getattr(ds, lay.collection)
+            with open(tmp / lay.csv_name, "w", encoding="utf-8-sig", newline="") as fh:
+                out = csv.writer(fh, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
                 out.writerow(lay.names)
                 for rec in records:
                     out.writerow([_csv_text(getattr(rec, c.name), c) for c in lay.columns])
 
-        write_atomically(folder / lay.csv_name, produce)
-    return folder
+    return replace_folder_atomically(folder, produce)
 
 
 def check_export_path(path: Path) -> None:

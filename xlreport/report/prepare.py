@@ -33,7 +33,7 @@ from xlreport.frames import (
 )
 from xlreport.fx import RateBook, audit_conversions
 from xlreport.model import Dataset
-from xlreport.period import Period, PeriodKind, date_time
+from xlreport.period import MAX_YEAR, MIN_YEAR, Period, PeriodKind, date_time
 from xlreport.progress import compute_progress, format_amount
 from xlreport.quantity import UnitKind, unit_kind
 
@@ -56,7 +56,10 @@ def parse_month(text: str) -> tuple[int, int]:
     m = _MONTH.match(str(text).strip())
     if not m:
         raise DataError(f"month {text!r} is not of the form YYYY-MM (e.g. 2024-05)")
-    return int(m.group(1)), int(m.group(2))
+    year = int(m.group(1))
+    if not MIN_YEAR <= year <= MAX_YEAR:  # date arithmetic beyond them fails (year 0)
+        raise DataError(f"month {text!r}: the year must be from {MIN_YEAR} to {MAX_YEAR}")
+    return year, int(m.group(2))
 
 
 def month_bounds(month: str) -> tuple[date, date]:

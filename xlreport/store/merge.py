@@ -131,6 +131,68 @@ def check_incoming(conn: Connection, ds: Dataset) -> list[Problem]:
                             "import that observation with the new indicator too",
                         )
                     )
+    problems += _unit_problems(conn, ds)
+    return problems
+
+
+def _unit_problems(conn: Connection, ds: Dataset) -> list[Problem]:
+    """Observations whose unit differs from a target they count towards, and back.
+
+    Progress pairs an observation with the target it names and with every target of its
+    indicator; a numeric target must get numbers in its own unit (a USD figure for a CNY
+    target would stop the progress of every plan). Checked for the incoming
+    observations against stored and incoming targets, and for incoming targets against
+    the stored observations of their indicator.
+    """
+    info: dict[str, tuple[str, str | None]] = {}  # target id -> (indicator, unit if numeric)
+    for tid, indicator, kind, unit in conn.execute(
+        sa.select(targets.c.id, targets.c.indicator, targets.c.kind, targets.c.unit)
+    ):
+        info[tid] = (indicator, unit if kind != "milestone" else None)
+    for t in ds.targets:
+        info[t.id] = (t.indicator, t.unit if t.kind.value != "milestone" else None)
+    by_indicator: dict[str, dict[str, str]] = {}  # indicator -> {target id: unit}
+    for tid, (indicator, unit) in info.items():
+        if unit is not None:
+            by_indicator.setdefault(indicator, {})[tid] = unit
+    problems: list[Problem] = []
+    for o in ds.observations:
+        if o.value is None:
+            continue
+        pool = dict(by_indicator.get(o.indicator, {}))
+        if o.target_id in info and info[o.target_id][1] is not None:
+            pool[o.target_id] = info[o.target_id][1] or ""
+        for tid, unit in sorted(pool.items()):
+            if unit != o.unit:
+                problems.append(
+                    Problem(
+                        f"observation {o.id}",
+                        f"unit {o.unit!r} differs from the unit {unit!r} of target {tid!r}: record "
+                        "it in the target's unit (convert currencies first)",
+                    )
+                )
+                break
+    incoming = {o.id for o in ds.observations}
+    numeric = [t for t in ds.targets if info[t.id][1] is not None]
+    for chunk in _chunks(sorted({t.indicator for t in numeric})):
+        stored = conn.execute(
+            sa.select(observations.c.id, observations.c.indicator, observations.c.unit)
+            .where(observations.c.indicator.in_(chunk), observations.c.value.is_not(None))
+            .order_by(observations.c.seq)
+        )
+        for obs_id, indicator, unit in stored:
+            if obs_id in incoming:
+                continue
+            for t in numeric:
+                if t.indicator == indicator and t.unit != unit:
+                    problems.append(
+                        Problem(
+                            f"target {t.id}",
+                            f"its unit {t.unit!r} differs from stored observation {obs_id!r} "
+                            f"(unit {unit!r}) of its indicator: import that observation in "
+                            f"{t.unit!r} too",
+                        )
+                    )
     return problems
 
 

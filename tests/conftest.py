@@ -30,6 +30,7 @@ def isolated(
             monkeypatch.delenv(name)
     monkeypatch.setenv("XLREPORT_DATA_DIR", str(home / "data"))
     monkeypatch.setenv("XLREPORT_OUTPUT_DIR", str(home / "reports"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))  # the user settings file
     monkeypatch.chdir(home)
     get_settings.cache_clear()
     yield home

@@ -19,6 +19,7 @@ the cell, a scheduled run records it.
     ├── ProgressError             progress measures asked of impossible input
     ├── TemplateError             an invalid report template (lists every problem)
     ├── OutputError               a file could not be written (path named)
+    ├── SettingsError             a bad setting (environment variable or settings file)
     └── ScheduleError             schedule configuration or run failure
 """
 
@@ -37,6 +38,7 @@ __all__ = [
     "RateNotAvailableError",
     "ScheduleError",
     "SchemaVersionError",
+    "SettingsError",
     "StoreError",
     "TemplateError",
     "UnknownCurrencyError",
@@ -156,6 +158,10 @@ class TemplateError(XlreportError):
 
 class OutputError(XlreportError):
     """A file could not be written; the message names the path and what to do."""
+
+
+class SettingsError(XlreportError):
+    """A setting (``XLREPORT_*`` variable or the settings file) holds a bad value."""
 
 
 class ScheduleError(XlreportError):

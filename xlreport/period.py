@@ -28,7 +28,7 @@ from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 
-from xlreport.errors import DataError
+from xlreport.errors import DataError, shown
 
 __all__ = [
     "FIRST_DAY",
@@ -110,7 +110,7 @@ class Period:
                 if not MIN_YEAR <= year <= MAX_YEAR:
                     raise DataError(f"period {text!r}: year {year} is out of range")
                 return cls(kind, year, sub)
-        raise DataError(f"{text!r} is not a period: {PERIOD_HELP}")
+        raise DataError(f"{shown(text)} is not a period: {PERIOD_HELP}")
 
     def __str__(self) -> str:
         match self.kind:
@@ -183,7 +183,9 @@ def parse_deadline(text: str) -> date:
     """A deadline is a year (``2025``: by the end of 2025) or a date (``2024-12-31``)."""
     m = _DEADLINE.match(str(text).strip())
     if not m:
-        raise DataError(f"{text!r} is not a deadline: write a year (2025) or a date (2024-12-31)")
+        raise DataError(
+            f"{shown(text)} is not a deadline: write a year (2025) or a date (2024-12-31)"
+        )
     if m.group(2) is None:
         day = date(max(int(m.group(1)), 1), 12, 31)
     else:

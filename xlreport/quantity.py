@@ -13,16 +13,16 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from fractions import Fraction
 
-from xlreport.errors import DataError
+from xlreport.errors import DataError, shown
 
 __all__ = [
     "COUNT_UNITS",
+    "CURRENCIES",
     "MAX_DIGITS",
     "MAX_EXPONENT",
-    "QuantityOutOfRange",
-    "CURRENCIES",
     "PHYSICAL_UNITS",
     "SCALES",
+    "QuantityOutOfRange",
     "UnitKind",
     "describe_units",
     "parse_quantity",
@@ -144,7 +144,7 @@ def unit_kind(unit: str) -> UnitKind:
         return UnitKind.PHYSICAL
     if unit in COUNT_UNITS:
         return UnitKind.COUNT
-    raise DataError(f"unknown unit {unit!r}: {describe_units()}")
+    raise DataError(f"unknown unit {shown(unit)}: {describe_units()}")
 
 
 def describe_units() -> str:
@@ -185,8 +185,7 @@ def _finite_float(value: float, text: object) -> float:
 
 def _short(text: object) -> str:
     """The offending text, escaped and cut short, for a message."""
-    shown = repr(text)
-    return shown if len(shown) <= 60 else shown[:57] + "..."
+    return shown(text) if isinstance(text, str) else repr(text)[:60]
 
 
 def parse_quantity(text: str | int | float) -> float:

@@ -1,7 +1,13 @@
-"""Settings, read from the environment (prefix ``XLREPORT_``) or a ``.env`` file.
+"""Settings, read from the environment (prefix ``XLREPORT_``) or the user's own config file.
+
+The file is ``settings.env`` in the user's config folder (``~/.config/xlreport`` on
+Linux, ``%LOCALAPPDATA%\\xlreport`` on Windows); the environment wins over it. A ``.env``
+file in the current folder is NOT read: a folder received from someone else must not
+point xlreport at another database (see docs/security.md).
 
 One cached :func:`get_settings`; tests call ``get_settings.cache_clear()`` after changing
-the environment.
+the environment. A bad value is a :class:`~xlreport.errors.SettingsError` naming the
+variable.
 """
 
 from __future__ import annotations
@@ -10,8 +16,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from xlreport.errors import SettingsError, shown
 
 APP_NAME = "xlreport"
 
@@ -28,7 +36,7 @@ class Settings(BaseSettings):
     """Everything a user may configure. Each field is ``XLREPORT_<NAME>`` in the environment."""
 
     model_config = SettingsConfigDict(
-        env_prefix="XLREPORT_", env_file=".env", extra="ignore", frozen=True
+        env_prefix="XLREPORT_", env_file=None, extra="ignore", frozen=True
     )
 
     data_dir: Path = Field(default_factory=default_data_dir)
@@ -54,6 +62,19 @@ class Settings(BaseSettings):
         return f"sqlite:///{self.data_dir / 'xlreport.sqlite3'}"
 
 
+def user_settings_file() -> Path:
+    """The user's own settings file (it need not exist)."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "settings.env"
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    try:
+        return Settings(_env_file=user_settings_file())  # type: ignore[call-arg]
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        name = "XLREPORT_" + "_".join(str(p) for p in err["loc"]).upper()
+        raise SettingsError(
+            f"setting {name}: {err['msg']} (got {shown(err.get('input', ''))}); fix it in the "
+            f"environment or in {user_settings_file()}"
+        ) from None

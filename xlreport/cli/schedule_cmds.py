@@ -205,10 +205,8 @@ def serve_cmd(config: ConfigOpt) -> None:
             typer.echo(f"time={_now_text()} level=error event=run-due msg={message}", err=True)
             return
         for line in result.failures:
-            typer.echo(
-                f"time={_now_text()} level=error event=failed msg={json.dumps(escape_terminal(line))}",
-                err=True,
-            )
+            message = json.dumps(escape_terminal(line))
+            typer.echo(f"time={_now_text()} level=error event=failed msg={message}", err=True)
 
     def ready(times: list[tuple[str, datetime]]) -> None:
         for name, at in times:

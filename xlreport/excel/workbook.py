@@ -33,7 +33,7 @@ from pathlib import Path
 
 from xlreport.errors import TemplateError
 from xlreport.excel.vba import replace_module_source
-from xlreport.fsio import write_atomically
+from xlreport.fsio import scratch_dir, write_atomically
 
 __all__ = [
     "CONF_SHEET",
@@ -197,13 +197,18 @@ def _conf_values(plan: WorkbookPlan, overrides: Mapping[str, str]) -> list[tuple
     return list(values.items())
 
 
-def _write(dest: Path, plan: WorkbookPlan, conf: list[tuple[str, object]]) -> None:
+def _write(dest: Path, plan: WorkbookPlan, conf: list[tuple[str, object]], parts: Path) -> None:
     import xlsxwriter
 
     project = replace_module_source(plan.vba_project, "Module1", MACROS)
     wb = xlsxwriter.Workbook(
         str(dest),
-        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+        {
+            "tmpdir": str(parts),
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
     )
     wb.set_vba_name("ThisWorkbook")
     wb.add_vba_project(io.BytesIO(project), is_stream=True)
@@ -282,4 +287,9 @@ def write_addin_workbook(
         raise TemplateError(f"{dest}: the add-in workbook has macros and must end in .xlsm")
     plan = read_template(template)
     conf = _conf_values(plan, config or {})
-    return write_atomically(dest, lambda tmp: _write(tmp, plan, conf))
+
+    def produce(tmp: Path) -> None:
+        with scratch_dir(tmp) as parts:  # xlsxwriter's temporaries: not in TMPDIR
+            _write(tmp, plan, conf, parts)
+
+    return write_atomically(dest, produce)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any
 
+from xlreport.errors import shown
 from xlreport.io.csvsafe import unquote_csv
 from xlreport.io.layout import Column, ColumnKind
 from xlreport.model import ID_HELP
@@ -57,7 +58,7 @@ def _describe(value: Any) -> str:
         return f"the date {value.date().isoformat()}"
     if isinstance(value, datetime | date):
         return f"the date {value.isoformat()}"
-    return repr(value)
+    return shown(value)
 
 
 def _number_text(value: float) -> str:
@@ -85,7 +86,7 @@ def _text(value: Any) -> Any:
         return _number_text(float(value))
     if isinstance(value, datetime | date):
         return value.isoformat()
-    raise CellProblem(f"{value!r} is not text")
+    raise CellProblem(f"{shown(value)} is not text")
 
 
 def _code(value: Any) -> Any:
@@ -151,7 +152,7 @@ def _integer(value: Any) -> Any:
             return EMPTY
         if _INTEGER.match(text):
             return int(float(text)) if "." in text else int(text)
-        raise CellProblem(f"{value!r} is not a whole number")
+        raise CellProblem(f"{shown(value)} is not a whole number")
     raise CellProblem(f"{_describe(value)} is not a whole number")
 
 
@@ -188,8 +189,8 @@ def _date(value: Any) -> Any:
             try:
                 return date.fromisoformat(text)
             except ValueError as exc:
-                raise CellProblem(f"{value!r} is not a valid date ({exc})") from None
-        raise CellProblem(f"{value!r} is not a date: use a date cell or YYYY-MM-DD")
+                raise CellProblem(f"{shown(value)} is not a valid date ({exc})") from None
+        raise CellProblem(f"{shown(value)} is not a date: use a date cell or YYYY-MM-DD")
     if kind in (float, int):
         raise CellProblem(
             f"{_describe(value)} is a number, not a date: format the cell as a date or "
@@ -210,7 +211,7 @@ def _choice(column: Column) -> Converter:
             found = allowed.get(text.lower())
             if found is not None:
                 return found
-            raise CellProblem(f"{value!r} is not one of: {listing}")
+            raise CellProblem(f"{shown(value)} is not one of: {listing}")
         raise CellProblem(f"{_describe(value)} is not one of: {listing}")
 
     return convert

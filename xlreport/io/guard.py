@@ -33,6 +33,7 @@ import json
 import marshal
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -50,6 +51,7 @@ __all__ = [
     "DEFAULT_LIMITS",
     "ReadLimits",
     "SheetColumns",
+    "check_regular_file",
     "check_zip_container",
     "read_csv_rows",
     "read_workbook_sheets",
@@ -95,13 +97,40 @@ def _refuse(path: Path, why: str, how: str) -> UnsafeFileError:
     return UnsafeFileError(f"{path.name}: {why}; {how}")
 
 
+def check_regular_file(path: Path, *, inside: Path | None = None) -> os.stat_result:
+    """``path``'s status if it is a regular file (and, given ``inside``, lies in it).
+
+    Checked before any ``open()``: a FIFO or a device blocks ``open()`` (or reads for
+    ever), so only regular files are read. A symbolic link is followed only when it
+    stays inside the folder being imported: a link to ``/etc/passwd`` or
+    ``/proc/self/environ`` is refused, without reading or naming its target.
+    """
+    path = Path(path)
+    try:
+        if inside is not None and path.is_symlink():
+            real = path.resolve(strict=True)
+            if not real.is_relative_to(inside.resolve(strict=True)):
+                raise _refuse(
+                    path,
+                    "it is a link to a file outside the folder being imported",
+                    "copy the file itself into the folder",
+                )
+        st = path.stat()
+    except OSError as exc:
+        raise DataError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if not stat.S_ISREG(st.st_mode):
+        raise _refuse(
+            path,
+            "it is not a regular file (a pipe, a device or a folder)",
+            "give an .xlsx file or a folder of .csv files",
+        )
+    return st
+
+
 def check_zip_container(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> None:
     """Check the zip container of an xlsx file from its central directory alone."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise DataError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    size = check_regular_file(path).st_size
     if size > limits.max_file_bytes:
         raise _refuse(
             path,
@@ -300,10 +329,15 @@ def read_workbook_sheets(
     return reply["sheets"], reply["missing"]
 
 
-def read_csv_rows(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> list[list[str]]:
-    """Rows of a CSV file (UTF-8, with or without BOM), within the row and column bounds."""
+def read_csv_rows(
+    path: Path, limits: ReadLimits = DEFAULT_LIMITS, *, inside: Path | None = None
+) -> list[list[str]]:
+    """Rows of a CSV file (UTF-8, with or without BOM), within the row and column bounds.
+
+    ``inside`` is the folder being imported: a link out of it is refused.
+    """
     path = Path(path)
-    size = path.stat().st_size
+    size = check_regular_file(path, inside=inside).st_size
     if size > limits.max_file_bytes:
         raise _refuse(
             path,
@@ -334,6 +368,12 @@ def read_csv_rows(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> list[list[
             f"{path.name}: not UTF-8 text (byte {exc.start}): save it as 'CSV UTF-8'"
         ) from exc
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise DataError(
+                f"{path.name}: line {len(rows) + 1} has a field of more than "
+                f"{csv.field_size_limit():,} characters (an Excel cell holds at most 32,767; "
+                "so does xlreport): shorten it, or check the quoting"
+            ) from exc
         raise DataError(
             f"{path.name}: line {len(rows) + 1} is not valid CSV ({exc}); check the quoting"
         ) from exc

@@ -29,11 +29,11 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from xlreport.errors import DataError, Problem, ValidationFailed, shown
+from xlreport.errors import DataError, Problem, ValidationFailed, escape_terminal, shown
 from xlreport.io.cells import EMPTY, CellProblem, Converter, converter_for, unquote_csv_text
 from xlreport.io.guard import DEFAULT_LIMITS, ReadLimits, read_csv_rows, read_workbook_sheets
 from xlreport.io.layout import Column, ColumnKind, SheetLayout, column_letter, sheet_layouts
-from xlreport.model import ENTITY_MODELS, ID_HELP, Dataset
+from xlreport.model import ENTITY_MODELS, ID_HELP, MAX_TEXT, Dataset
 
 __all__ = ["RawSheet", "bulk_allocation", "read_dataset", "read_raw_sheets", "validate_raw_sheets"]
 
@@ -63,7 +63,7 @@ class RawSheet:
 
     def cell(self, row: int, col: int, name: str) -> str:
         if self.csv_file is not None:
-            return f"{self.csv_file}:{row + 1} ({name})"
+            return f"{self.csv_file}:{row + 1} ({escape_terminal(name[:40], keep_newlines=False)})"
         return f"{self.layout.sheet}!{column_letter(col)}{row + 1}"
 
     def row(self, row: int) -> str:
@@ -109,7 +109,7 @@ def read_raw_sheets(
     if path.is_dir():
         for lay in layouts:
             file = path / lay.csv_name
-            if not file.is_file():
+            if not file.is_file() and not file.is_symlink():
                 problems.append(
                     Problem(
                         lay.csv_name,
@@ -119,7 +119,7 @@ def read_raw_sheets(
                     )
                 )
                 continue
-            rows = read_csv_rows(file, limits)
+            rows = read_csv_rows(file, limits, inside=path)
             sheets[lay.collection] = RawSheet.from_rows(lay, rows, lay.csv_name)
         return sheets, problems
     if not path.exists():
@@ -171,7 +171,7 @@ def _map_header(raw: RawSheet, problems: list[Problem]) -> dict[str, int] | None
             problems.append(
                 Problem(
                     raw.cell(0, col, str(name)),
-                    f"unknown column {name!r}: the columns of {raw.where} are {expected}",
+                    f"unknown column {shown(name)}: the columns of {raw.where} are {expected}",
                 )
             )
             continue
@@ -179,7 +179,7 @@ def _map_header(raw: RawSheet, problems: list[Problem]) -> dict[str, int] | None
             problems.append(
                 Problem(
                     raw.cell(0, col, name),
-                    f"duplicate column {name!r} (also column "
+                    f"duplicate column {shown(name)} (also column "
                     f"{column_letter(index[name]) if raw.csv_file is None else index[name] + 1})",
                 )
             )
@@ -363,6 +363,9 @@ def _parse_rows(raw: RawSheet, index: dict[str, int], problems: list[_Found]) ->
     return _Parsed(records, row_of, bad, dict(zip(names, columns, strict=True)))
 
 
+_MAX_MESSAGE = 400
+
+
 def _pydantic_problems(
     raw: RawSheet, index: dict[str, int], parsed: _Parsed, exc: ValidationError
 ) -> list[_Found]:
@@ -383,9 +386,17 @@ def _pydantic_problems(
         if kind == "missing" or (field in required and err.get("input", "") is None):
             msg = f"{field} is required: this cell must not be empty"
         elif kind == "string_pattern_mismatch":
-            msg = f"{err['input']!r} is not a valid id: {ID_HELP}"
+            msg = f"{shown(err['input'])} is not a valid id: {ID_HELP}"
         elif kind == "string_too_short":
             msg = f"{field} must not be empty"
+        elif kind == "string_too_long":
+            length = len(err["input"]) if isinstance(err.get("input"), str) else 0
+            msg = (
+                f"{field} has {length:,} characters, more than the {MAX_TEXT:,} an Excel "
+                "cell holds: shorten it (xlreport never cuts text)"
+            )
+        if len(msg) > _MAX_MESSAGE:  # never echo more than a short piece of the cell
+            msg = escape_terminal(msg[: _MAX_MESSAGE - 3]) + "..."
         if field is None:
             out.append(_Found(r, -1, Problem(raw.row(r), msg)))
         elif field in index:

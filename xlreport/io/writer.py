@@ -29,8 +29,7 @@ import xlsxwriter
 from pydantic import BaseModel
 from xlsxwriter.worksheet import Worksheet
 
-from xlreport.errors import OutputError
-from xlreport.errors import shown
+from xlreport.errors import OutputError, shown
 from xlreport.fsio import (
     remove_stale_temporaries,
     replace_folder_atomically,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
@@ -267,6 +268,12 @@ OBSERVATION_COLUMNS = (
 )
 
 
+#: The rows of an Excel sheet; a longer sheet makes a workbook Excel cannot open.
+EXCEL_MAX_ROWS = 1_048_576
+
+logger = logging.getLogger("xlreport.report")
+
+
 def write_observations_sheet(ctx: RenderContext, ws: Worksheet) -> None:
     """Every observation in force as of the report date, under a filtered header row.
 
@@ -285,6 +292,15 @@ def write_observations_sheet(ctx: RenderContext, ws: Worksheet) -> None:
     )
     obs = d.observations
     top = 3
+    room = EXCEL_MAX_ROWS - (top + 1)  # rows below the header that a sheet can hold
+    if len(obs) > room:
+        note = (
+            f"Only the first {room:,} of {len(obs):,} observations are shown: an Excel sheet "
+            f"holds {EXCEL_MAX_ROWS:,} rows. `xlreport observations --format csv` lists all."
+        )
+        logger.warning("report %s: %s", d.month, note)
+        obs = obs.iloc[:room]
+        ws.write_string(2, 0, note, fmts.get("muted"))
     header = fmts.get("header")
     for c, col in enumerate(OBSERVATION_COLUMNS):
         ws.set_column(c, c, col.width)

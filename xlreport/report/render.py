@@ -22,6 +22,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from xlreport import __version__
+from xlreport.fsio import scratch_dir
 from xlreport.report.appendix import (
     write_changes_sheet,
     write_currency_sheet,
@@ -569,7 +570,12 @@ def _write_summary(ctx: RenderContext, ws: Worksheet) -> None:
 
 def render_report(data: ReportData, template: Template, path: Path) -> None:
     """Write the workbook for ``data`` with ``template`` to ``path``."""
-    wb = Workbook(str(path), WORKBOOK_OPTIONS)
+    with scratch_dir(path) as parts:  # xlsxwriter's temporaries: beside path, not in TMPDIR
+        _render_into(data, template, path, parts)
+
+
+def _render_into(data: ReportData, template: Template, path: Path, parts: Path) -> None:
+    wb = Workbook(str(path), {**WORKBOOK_OPTIONS, "tmpdir": str(parts)})
     # Millions of cell records are created and none is garbage: the cyclic collector
     # would only rescan them again and again (most of the render time), so it pauses.
     collecting = gc.isenabled()

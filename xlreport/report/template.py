@@ -9,21 +9,27 @@ wrong and what is accepted. Keys are documented in ``docs/templates.md``.
 from __future__ import annotations
 
 import importlib.util
+import io
 import re
+import stat
+import struct
 import tomllib
+import zlib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from xlreport.errors import Problem, TemplateError
+from xlreport.errors import Problem, TemplateError, shown
 from xlreport.report.columns import COLUMNS
 from xlreport.settings import get_settings
 
 __all__ = [
     "BUILTIN_TEMPLATE_DIR",
+    "MAX_LOGO_BYTES",
     "SHEET_KINDS",
     "Template",
+    "check_logo",
     "find_template",
     "load_template",
 ]
@@ -56,7 +62,16 @@ SHEET_KINDS = (
 )
 
 Colour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]
-_SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
+_SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+#: A logo is a small picture; a bigger file is refused before it is read.
+MAX_LOGO_BYTES = 5 * 1024 * 1024
+MAX_TEMPLATE_BYTES = 1024 * 1024
+#: Excel's limit for a header or footer, control codes included.
+MAX_FOOTER = 255
+#: The footer :func:`xlreport.report.tables.set_print` writes, with the longest date.
+_FOOTER_FRAME = "&L&8, as of 2200-12-31&R&8Page &P of &N"
+#: Sheet names the report itself uses besides the template's sheets.
+_RESERVED_TITLES = frozenset({"history", "xlr_chart_data"})
 
 
 class _Strict(BaseModel):
@@ -67,6 +82,19 @@ class ReportInfo(_Strict):
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$")
     title: str = Field(min_length=1, max_length=120)
     subtitle: str = ""
+
+    @field_validator("title")
+    @classmethod
+    def _footer_fits(cls, v: str) -> str:
+        # the footer repeats the title, each '&' doubled; Excel allows 255 characters
+        room = MAX_FOOTER - len(_FOOTER_FRAME)
+        if len(v.replace("&", "&&")) > room:
+            raise ValueError(
+                f"the title is printed in every page's footer, which holds at most "
+                f"{room} characters of it ('&' counts twice): shorten it"
+            )
+        return v
+
     author: str = "xlreport"
     company: str = ""
     method_notes: tuple[str, ...] = ()
@@ -82,7 +110,11 @@ class SheetSpec(_Strict):
     @classmethod
     def _title(cls, v: str) -> str:
         if _SHEET_TITLE_BAD.search(v):
-            raise ValueError("a sheet title cannot contain [ ] : * ? / \\")
+            raise ValueError("a sheet title cannot contain [ ] : * ? / \\ or control characters")
+        if v.startswith("'") or v.endswith("'"):
+            raise ValueError("a sheet title cannot begin or end with an apostrophe (')")
+        if v.strip().lower() in _RESERVED_TITLES:
+            raise ValueError(f"{v!r} is a name Excel or the report uses itself: choose another")
         return v
 
 
@@ -182,6 +214,11 @@ class Template(_Strict):
         dupes = sorted({k for k in kinds if kinds.count(k) > 1})
         if dupes:
             raise ValueError(f"sheet kind(s) listed twice: {', '.join(dupes)}")
+        # Excel compares sheet names without regard to case: "Data" and "data" clash
+        titles = [(s.title or s.kind.capitalize()).lower() for s in v if s.kind != "plans"]
+        clash = sorted({t for t in titles if titles.count(t) > 1})
+        if clash:
+            raise ValueError(f"sheet title(s) used twice (Excel ignores case): {', '.join(clash)}")
         return v
 
     @property
@@ -205,23 +242,99 @@ def _loc(parts: tuple[int | str, ...]) -> str:
     return out
 
 
+def _png_problem(data: bytes) -> str | None:
+    """Why ``data`` is not a whole PNG file: every chunk's CRC checked, IHDR to IEND."""
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "it does not start like a PNG file"
+    pos, first = 8, True
+    while pos + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        end = pos + 12 + length
+        if end > len(data):
+            return "it is cut short (a chunk runs past the end)"
+        body = data[pos + 4 : pos + 8 + length]
+        (crc,) = struct.unpack(">I", data[pos + 8 + length : end])
+        if zlib.crc32(body) != crc:
+            return f"its {kind.decode('latin-1')!r} chunk is damaged (checksum)"
+        if first and kind != b"IHDR":
+            return "it has no IHDR header chunk"
+        first = False
+        if kind == b"IEND":
+            return None
+        pos = end
+    return "it is cut short (no IEND chunk)"
+
+
+def _jpeg_problem(data: bytes) -> str | None:
+    if not data.startswith(b"\xff\xd8\xff"):
+        return "it does not start like a JPEG file"
+    if not data.rstrip(b"\x00").endswith(b"\xff\xd9"):
+        return "it is cut short (no end-of-image marker)"
+    return None
+
+
+def check_logo(path: Path, allowed: list[Path]) -> str | None:
+    """Why the file at ``path`` cannot be a report's logo, or None when it can.
+
+    A template may come from someone else, so its logo is untrusted: only a regular file
+    under one of the ``allowed`` folders (the template's own, xlreport's templates), of
+    at most :data:`MAX_LOGO_BYTES` (checked before reading: a sparse 1.5 GB file is
+    refused at once), whose content is a whole PNG or JPEG that xlsxwriter's own image
+    parser reads (the parser the report uses).
+    """
+    try:
+        real = path.resolve(strict=True)
+        st = real.stat()
+    except (OSError, RuntimeError):
+        return (
+            f"file {shown(path.name)} does not exist; give a PNG or JPEG path relative to "
+            'the template, or "" for no logo'
+        )
+    if not any(real.is_relative_to(folder) for folder in allowed):
+        return (
+            f"{shown(path.name)} is outside the template's folder: a logo must be a file in "
+            "the template's folder (or below it)"
+        )
+    if not stat.S_ISREG(st.st_mode):
+        return f"{shown(path.name)} is not a regular file"
+    if path.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+        return f"{shown(path.name)} is not a .png or .jpg image"
+    if st.st_size > MAX_LOGO_BYTES:
+        return (
+            f"{shown(path.name)} is {st.st_size / 1024 / 1024:,.1f} MB; a logo may be at most "
+            f"{MAX_LOGO_BYTES // 1024 // 1024} MB"
+        )
+    try:
+        data = real.read_bytes()[: MAX_LOGO_BYTES + 1]
+    except OSError as exc:
+        return f"cannot read {shown(path.name)}: {exc.strerror or exc}"
+    is_png = path.suffix.lower() == ".png"
+    why = _png_problem(data) if is_png else _jpeg_problem(data)
+    if why is None:
+        try:
+            from xlsxwriter.image import Image
+
+            image = Image(io.BytesIO(data))
+            if image.image_type.lower() not in ("png", "jpeg") or not (
+                image.width > 0 and image.height > 0
+            ):
+                why = "its size or type cannot be read"
+        except Exception as exc:  # xlsxwriter's parser: struct errors, unsupported format
+            why = f"it cannot be read ({type(exc).__name__})"
+    if why is not None:
+        kind = "PNG" if is_png else "JPEG"
+        return f"{shown(path.name)} is not a valid {kind} image: {why}; save it again as {kind}"
+    return None
+
+
 def _check_files(raw: dict[str, Any], folder: Path) -> list[Problem]:
     theme = raw.get("theme")
     logo = theme.get("logo") if isinstance(theme, dict) else None
     if not isinstance(logo, str) or not logo:
         return []
-    path = folder / logo
-    if not path.is_file():
-        return [
-            Problem(
-                "theme.logo",
-                f"file {path} does not exist; give a PNG or JPEG path "
-                'relative to the template, or "" for no logo',
-            )
-        ]
-    if path.suffix.lower() not in (".png", ".jpg", ".jpeg"):
-        return [Problem("theme.logo", f"{path.name} is not a .png or .jpg image")]
-    return []
+    allowed = [folder.resolve(), BUILTIN_TEMPLATE_DIR]
+    why = check_logo(folder / logo, allowed)
+    return [Problem("theme.logo", why)] if why else []
 
 
 def parse_template(raw: dict[str, Any], folder: Path, *, origin: str) -> Template:
@@ -275,6 +388,11 @@ def load_template(name_or_path: str | Path | None = None) -> Template:
     """Find, read and validate a template (see module docstring)."""
     path = find_template(name_or_path)
     try:
+        if path.stat().st_size > MAX_TEMPLATE_BYTES:
+            raise TemplateError(
+                f"template {path} is larger than {MAX_TEMPLATE_BYTES // 1024} KB: "
+                "a template is a short TOML file"
+            )
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise TemplateError(f"template {path} is not valid TOML: {exc}") from None

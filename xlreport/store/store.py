@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from sqlalchemy.engine import Connection, Engine
 
 from xlreport.data import load_embedded_dataset
-from xlreport.errors import StoreError, ValidationFailed
+from xlreport.errors import StoreError, ValidationFailed, shown
 from xlreport.model import Dataset, problems_from_validation
 from xlreport.settings import get_settings
 from xlreport.store.engine import WRITE_FLAG, create_store_engine, describe_url, sqlite_path
@@ -284,7 +284,10 @@ class Store:
         with self._transaction(write=False, snapshot=True) as conn:
             self._require_schema(conn)
             collections = self._read_records(conn, as_of, observations=False)
-            columns = _observation_columns(conn, as_of)
+            try:
+                columns = _observation_columns(conn, as_of)
+            except (ValueError, TypeError, OverflowError) as exc:
+                raise self._unreadable(conn, "observations", exc) from None
         return self._dataset(collections), columns
 
     def _read_records(
@@ -298,9 +301,38 @@ class Store:
             stmt = sa.select(table).order_by(table.c.seq, table.c.id)
             if kind == "observations" and as_of is not None:
                 stmt = stmt.where(table.c.published <= as_of)
-            rows = conn.execute(stmt).mappings().all()
+            try:
+                rows = conn.execute(stmt).mappings().all()
+            except (ValueError, TypeError, OverflowError) as exc:  # the driver's converters
+                raise self._unreadable(conn, kind, exc) from None
             collections[kind] = tuple(self._record(kind, row) for row in rows)
         return collections
+
+    def _unreadable(self, conn: Connection, kind: str, exc: Exception) -> StoreError:
+        """The error for a stored value the driver cannot convert, naming its row."""
+        table = DATA_TABLES[kind]
+        where = ""
+        for column in table.c:
+            if not isinstance(column.type, sa.Date | sa.DateTime | sa.Float | sa.Integer):
+                continue
+            raw = sa.select(table.c.id, sa.cast(column, sa.String)).where(column.is_not(None))
+            for ident, text in conn.execute(raw):
+                try:
+                    if isinstance(column.type, sa.Date | sa.DateTime):
+                        date.fromisoformat(str(text)[:10])
+                    else:
+                        float(text)
+                except (ValueError, TypeError):
+                    where = (
+                        f" (table {kind}, id {shown(ident)}, column {column.name}: {shown(text)})"
+                    )
+                    break
+            if where:
+                break
+        return StoreError(
+            f"stored data in {self.location} cannot be read{where}: {shown(str(exc))}; it was "
+            "edited outside xlreport: correct the value, or import the record again"
+        )
 
     def _dataset(self, collections: dict[str, tuple[Any, ...]]) -> Dataset:
         try:
@@ -409,6 +441,7 @@ def _observation_columns(conn: Connection, as_of: date | None) -> dict[str, np.n
     if as_of is not None:
         stmt = stmt.where(observations.c.published <= as_of)
     texts = {n for n in names if isinstance(observations.c[n].type, sa.String | sa.Date)}
+    numbers = {n for n in names if isinstance(observations.c[n].type, sa.Float)}
     chunks: dict[str, list[np.ndarray]] = {n: [] for n in names}
     seen: dict[Any, Any] = {}
     result = conn.execution_options(yield_per=_CHUNK).execute(stmt)
@@ -420,6 +453,8 @@ def _observation_columns(conn: Connection, as_of: date | None) -> dict[str, np.n
                 codes, uniques = pd.factorize(column)
                 table = np.array([seen.setdefault(u, u) for u in uniques] + [None], dtype=object)
                 column = table[codes]  # code -1 (None) takes the last entry, None
+            elif name in numbers:
+                column.astype(float)  # SQLite returns hand-typed text as is: ValueError
             chunks[name].append(column)
     return {n: np.concatenate(c) if c else np.empty(0, dtype=object) for n, c in chunks.items()}
 

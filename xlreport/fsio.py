@@ -10,9 +10,11 @@ destination is untouched.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import errno
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -154,15 +156,35 @@ def write_atomically(dest: Path, produce: Callable[[Path], None]) -> Path:
     return dest
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``).
+
+    False where the system or the file system cannot (then two renames do it).
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # pragma: no cover - glibc older than 2.28
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
 def replace_folder_atomically(dest: Path, produce: Callable[[Path], None]) -> Path:
     """Call ``produce(tmp_folder)`` to fill a new folder, then put it in place of ``dest``.
 
     A reader sees the previous complete folder or the new complete one, never a mix:
     the new folder is written beside ``dest`` (hidden, :data:`TEMP_PREFIX`), every file
-    fsynced, then swapped in by renames (the old folder is first moved aside, then
-    removed). A failure (a full disk) leaves ``dest`` as it was. A kill between the two
-    renames leaves ``dest`` missing, never mixed, with the previous folder kept aside
-    under the temporary prefix.
+    fsynced, then swapped with ``dest`` in one atomic step on Linux (elsewhere the old
+    folder is moved aside first: a kill between the two renames leaves ``dest`` missing,
+    never mixed). The previous folder is then removed. A failure (a full disk) leaves
+    ``dest`` as it was; a killed writer's leftovers go with the stale temporaries.
     """
     dest = Path(dest)
     parent = dest.parent
@@ -174,21 +196,25 @@ def replace_folder_atomically(dest: Path, produce: Callable[[Path], None]) -> Pa
     old: Path | None = None
     try:
         produce(new)
-        for f in new.iterdir():
+        for f in sorted(new.iterdir()):
             with open(f, "rb+") as fh:
                 os.fsync(fh.fileno())
         os.chmod(new, _final_mode_dir(dest))
-        if dest.exists():
-            old = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX + "old-", dir=parent))
-            os.rmdir(old)
-            os.rename(dest, old)
-        os.rename(new, dest)
+        if dest.exists() and _exchange(new, dest):
+            old = new  # the previous folder, now under the temporary name
+        else:
+            if dest.exists():
+                old = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX + "old-", dir=parent))
+                os.rmdir(old)
+                os.rename(dest, old)
+            os.rename(new, dest)
         _fsync_dir(parent)
     except OSError as exc:
-        shutil.rmtree(new, ignore_errors=True)
         if old is not None and not dest.exists():
             os.rename(old, dest)  # put the previous folder back
             old = None
+        if old is not new:
+            shutil.rmtree(new, ignore_errors=True)
         raise _explain(exc, dest) from exc
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)

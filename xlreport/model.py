@@ -47,8 +47,10 @@ __all__ = [
     "TargetKind",
 ]
 
-#: The most characters a text field holds: what one Excel cell holds. Import refuses
-#: longer text (with its cell), so an export to .xlsx never cuts text silently.
+#: The most characters a text field holds: what one Excel cell holds. Import from a file
+#: refuses longer text (with its cell) and export to .xlsx refuses to cut it, so no round
+#: trip loses text silently. (Stored records are not re-checked: an older database with
+#: longer text stays readable, and exports to CSV in full.)
 MAX_TEXT = 32_767
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,79}$"
@@ -139,7 +141,7 @@ class Certainty(StrEnum):
 
 
 class _Entity(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, str_max_length=MAX_TEXT)
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
     id: Id
     note: str = ""

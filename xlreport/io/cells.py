@@ -18,7 +18,7 @@ from typing import Any
 from xlreport.errors import shown
 from xlreport.io.csvsafe import unquote_csv
 from xlreport.io.layout import Column, ColumnKind
-from xlreport.model import ID_HELP
+from xlreport.model import ID_HELP, MAX_TEXT
 
 __all__ = ["EMPTY", "CellProblem", "Converter", "converter_for", "unquote_csv_text"]
 
@@ -77,8 +77,17 @@ def _id(value: Any) -> Any:
     )
 
 
+def too_long(text: str) -> CellProblem:
+    return CellProblem(
+        f"the text has {len(text):,} characters, more than the {MAX_TEXT:,} an Excel cell "
+        "holds: shorten it (xlreport never cuts text)"
+    )
+
+
 def _text(value: Any) -> Any:
     if type(value) is str:
+        if len(value) > MAX_TEXT:
+            raise too_long(value)
         return value if value else EMPTY
     if isinstance(value, bool):
         raise CellProblem(f"{_describe(value)} is a boolean, but this column holds text")

@@ -214,6 +214,11 @@ def _scan_sheets(path: Path, sheets: list[str], limits: ReadLimits) -> None:
                 if name in parts:
                     part = sheet_child.sheet_part(archive, parts, name)
                     sheet_child.scan_sheet(archive, part, name, limits.max_rows, limits.max_columns)
+                    sheet_child.scan_long_texts(archive, part, f"sheet {name!r}")
+            if "xl/sharedStrings.xml" in archive.namelist():
+                sheet_child.scan_long_texts(archive, "xl/sharedStrings.xml", "the workbook")
+    except sheet_child.TooLongText as exc:
+        raise DataError(f"{path.name}: {exc}") from None
     except sheet_child.Unsafe as exc:
         raise _refuse(
             path, str(exc), "delete unused rows and columns (or split it) and save again"

@@ -109,7 +109,7 @@ def read_raw_sheets(
     if path.is_dir():
         for lay in layouts:
             file = path / lay.csv_name
-            if not file.is_file() and not file.is_symlink():
+            if not file.exists() and not file.is_symlink():
                 problems.append(
                     Problem(
                         lay.csv_name,
@@ -287,7 +287,7 @@ def _already_clean(values: Sequence[Any], column: Column) -> bool:
     if types != {str} or "" in values:
         return False
     if column.kind is ColumnKind.TEXT:
-        return True
+        return max(map(len, values), default=0) <= MAX_TEXT
     if column.kind is ColumnKind.CHOICE:
         return set(values) <= set(column.choices)
     if column.kind in _STRIPPED:  # ids, codes and periods hold no spaces at all when clean
@@ -306,6 +306,8 @@ def _convert_fast(values: Sequence[Any], column: Column, conv: Converter) -> lis
         return list(values)
     default, kind = column.default, column.kind
     ready = _READY.get(kind)
+    if kind is ColumnKind.TEXT and max(map(len, map(str, values)), default=0) > MAX_TEXT:
+        raise CellProblem("text too long")  # the cell by cell pass names the cell
     if ready is not None:
         out = [default if v == "" else v if type(v) is ready else conv(v) for v in values]
     elif kind in _STRIPPED:
@@ -335,7 +337,10 @@ def _parse_rows(raw: RawSheet, index: dict[str, int], problems: list[_Found]) ->
         cells = raw.columns[j]
         values: Sequence[Any] = cells[1:] if every_row else [cells[r] for r in row_of]
         if raw.csv_file is not None and column.kind is ColumnKind.TEXT:
-            values = [unquote_csv_text(v) if v[:1] == "'" else v for v in values]
+            values = [
+                unquote_csv_text(v) if v[:1] == "'" or "\n'" in v or "\r'" in v else v
+                for v in values
+            ]
         conv = converter_for(column)
         try:
             out = _convert_fast(values, column, conv)
@@ -389,12 +394,6 @@ def _pydantic_problems(
             msg = f"{shown(err['input'])} is not a valid id: {ID_HELP}"
         elif kind == "string_too_short":
             msg = f"{field} must not be empty"
-        elif kind == "string_too_long":
-            length = len(err["input"]) if isinstance(err.get("input"), str) else 0
-            msg = (
-                f"{field} has {length:,} characters, more than the {MAX_TEXT:,} an Excel "
-                "cell holds: shorten it (xlreport never cuts text)"
-            )
         if len(msg) > _MAX_MESSAGE:  # never echo more than a short piece of the cell
             msg = escape_terminal(msg[: _MAX_MESSAGE - 3]) + "..."
         if field is None:

@@ -128,6 +128,42 @@ def sheet_part(archive: zipfile.ZipFile, parts: dict[str, str], name: str) -> st
     return part
 
 
+#: What one Excel cell holds; python-calamine cuts longer text silently, so it is found
+#: in the XML first and refused (xlreport never loses text without a word).
+MAX_CELL_TEXT = 32_767
+_LONG_RUN = re.compile(rb">([^<>]{%d,})" % (MAX_CELL_TEXT + 1))
+_ENTITY = re.compile(rb"&[#a-zA-Z0-9]+;")
+
+
+class TooLongText(Unsafe):
+    """A text longer than a cell holds (the message says what to do)."""
+
+
+def scan_long_texts(archive: zipfile.ZipFile, part: str, label: str) -> None:
+    """Raise :class:`Unsafe` if a text in ``part`` is longer than a cell holds."""
+    with archive.open(part) as fh:
+        buffer = b""
+        while True:
+            chunk = fh.read(_CHUNK)
+            buffer += chunk
+            cut = buffer.rfind(b"<") if chunk else len(buffer)
+            if cut <= 0:
+                if not chunk:
+                    break
+                continue
+            body, buffer = buffer[:cut], buffer[cut:]
+            for m in _LONG_RUN.finditer(body):
+                text = _ENTITY.sub(b"&", m.group(1)).decode("utf-8", "replace")
+                if len(text) > MAX_CELL_TEXT:
+                    raise TooLongText(
+                        f"{label} holds a text of {len(text):,} characters, more than the "
+                        f"{MAX_CELL_TEXT:,} an Excel cell holds (xlreport never cuts text); "
+                        "shorten it"
+                    )
+            if not chunk:
+                break
+
+
 def scan_sheet(
     archive: zipfile.ZipFile, part: str, name: str, max_rows: int, max_cols: int
 ) -> None:

@@ -55,7 +55,10 @@ README_SHEET = "README"
 LISTS_SHEET = "Lists"
 #: The workbook's "created" property: fixed so that the same data gives the same file.
 FIXED_CREATED = datetime(2024, 1, 1)
-_LAST_ROW = 1_048_575  # validations cover whole columns below the header
+_LAST_ROW = 1_048_575
+#: 1900-01-01 is Excel's serial 1, which python-calamine reads back as the time 00:00;
+#: that one day is written as ISO text (import reads both).
+_SERIAL_ONE = date(1900, 1, 1)  # validations cover whole columns below the header
 
 
 class _ExactNumberWorksheet(Worksheet):  # type: ignore[misc]
@@ -156,6 +159,8 @@ def _write_record_row(
             sheet.write_boolean(row, col, value)
         elif isinstance(value, int | float):
             sheet.write_number(row, col, value)
+        elif isinstance(value, date) and value == _SERIAL_ONE:
+            sheet.write_string(row, col, value.isoformat())  # read back as a time otherwise
         elif isinstance(value, date):
             sheet.write_datetime(row, col, datetime(value.year, value.month, value.day), date_fmt)
         else:

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 XLREPORT = [sys.executable, "-c", "import sys; from xlreport.cli import main; sys.exit(main())"]
@@ -34,6 +35,18 @@ def run(env: dict[str, str], *args: str, timeout: float = 300) -> subprocess.Com
     )
 
 
+def timed(env: dict[str, str], *args: str) -> float:
+    started = time.monotonic()
+    done = run(env, *args)
+    assert done.returncode == 0, done.stderr
+    return time.monotonic() - started
+
+
+def run_due_args(root: Path) -> tuple[str, ...]:
+    now = "2026-10-01T07:00+08:00"  # September is due
+    return ("schedule", "run-due", "--config", str(root / "schedules.toml"), "--now", now)
+
+
 def killed(env: dict[str, str], delay: float, *args: str) -> int:
     proc = subprocess.Popen(
         [*XLREPORT, *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -42,6 +55,10 @@ def killed(env: dict[str, str], delay: float, *args: str) -> int:
     if proc.poll() is None:
         proc.send_signal(signal.SIGKILL)
     return proc.wait()
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir()} if folder.is_dir() else {}
 
 
 def setup(root: Path) -> dict[str, str]:
@@ -55,6 +72,15 @@ def setup(root: Path) -> dict[str, str]:
     (root / "out").mkdir()
     assert run(env, "init").returncode == 0
     assert run(env, "data", "export", str(root / "good.xlsx")).returncode == 0
+    assert run(env, "data", "export", str(root / "new-export")).returncode == 0  # reference
+    config = root / "schedules.toml"
+    config.write_text(
+        "[[schedule]]\n"
+        'name = "monthly"\nday_of_month = 1\ntime = "06:00"\ntimezone = "Asia/Shanghai"\n'
+        f'destination = "{root / "share"}"\nkeep = 12\n',
+        encoding="utf-8",
+    )
+    (root / "share").mkdir()
     return env
 
 
@@ -78,17 +104,34 @@ def trial_report(root: Path, env: dict[str, str], delay: float) -> str:
 
 def trial_export(root: Path, env: dict[str, str], delay: float) -> str:
     out = root / "export"
-    if not out.exists():
-        assert run(env, "data", "export", str(out), "--as-of", "2024-01-01").returncode == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    shutil.rmtree(out, ignore_errors=True)
+    assert run(env, "data", "export", str(out), "--as-of", "2024-01-01").returncode == 0
+    old, new = _tree(out), _tree(root / "new-export")
     code = killed(env, delay, "data", "export", str(out))
-    if not out.exists():
+    after = _tree(out)
+    if after in (old, new):
+        return "ok" if code == -9 else "finished"
+    if not after:
         return "FOLDER MISSING"
-    after = {p.name: p.read_bytes() for p in out.iterdir()}
-    if after != before and run(env, "data", "validate", str(out)).returncode != 0:
-        return "MIXED/INVALID"
-    mixed = len({after[n] == before.get(n) for n in after}) > 1 and after != before
-    return "MIXED" if mixed else ("ok" if code == -9 else "finished")
+    return "MIXED"
+
+
+def trial_run_due(root: Path, env: dict[str, str], delay: float) -> str:
+    """kill -9 during a scheduled run; then the next run must finish the month."""
+    for p in (root / "share").iterdir():
+        p.unlink()
+    args = run_due_args(root)
+    code = killed(env, delay, *args)
+    if list((root / "tmp").iterdir()):
+        return "TMPDIR LEFTOVERS"
+    for p in (root / "share").iterdir():
+        if not p.name.startswith(".") and not zipfile.is_zipfile(p):
+            return f"BROKEN FILE {p.name}"
+    again = run(env, *args)
+    files = [p.name for p in (root / "share").iterdir() if not p.name.startswith(".")]
+    if again.returncode != 0 or len(files) != 1:
+        return f"NOT RECOVERED ({again.stderr.strip()[:60]})"
+    return "ok" if code == -9 else "finished"
 
 
 def full_disk(root: Path, env: dict[str, str]) -> dict[str, str]:
@@ -141,25 +184,39 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=14)
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    results: dict[str, list[str]] = {"import": [], "report": [], "export": []}
+    results: dict[str, list[str]] = {"import": [], "report": [], "export": [], "run-due": []}
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         env = setup(root)
+        # each kill lands at a random moment within the command's own normal duration
+        durations = {
+            "import": timed(env, "data", "import", str(root / "good.xlsx")),
+            "report": timed(env, "report", "--month", MONTH, "--as-of", AS_OF),
+            "export": timed(env, "data", "export", str(root / "export-timing")),
+            "run-due": timed(env, *run_due_args(root)),
+        }
+        for p in (root / "share").iterdir():
+            p.unlink()
+        print("normal durations (s): " + ", ".join(f"{k} {v:.1f}" for k, v in durations.items()))
+
+        def delay(kind: str) -> float:
+            return rng.uniform(0.05, 1.0) * durations[kind]
+
         for _ in range(args.trials):
-            results["import"].append(trial_import(root, env, rng.uniform(0.3, 3.0)))
-            results["report"].append(trial_report(root, env, rng.uniform(1.0, 6.0)))
-            results["export"].append(trial_export(root, env, rng.uniform(0.3, 2.5)))
+            results["import"].append(trial_import(root, env, delay("import")))
+            results["report"].append(trial_report(root, env, delay("report")))
+            results["export"].append(trial_export(root, env, delay("export")))
+            results["run-due"].append(trial_run_due(root, env, delay("run-due")))
         disk = full_disk(root, env)
-    print(f"{'case':<24} {'trials':>6} {'killed ok':>9} {'finished':>8} {'bad':>4}  bad outcomes")
+    head = f"{'case':<24} {'trials':>6} {'killed':>6} {'finished':>8} {'bad':>4}  bad outcomes"
+    print(head)
     for name, outs in results.items():
         bad = [o for o in outs if o not in ("ok", "finished")]
-        print(
-            f"kill -9: {name:<15} {len(outs):>6} {outs.count('ok'):>9} {outs.count('finished'):>8} {len(bad):>4}  {', '.join(bad)}"
-        )
+        counts = f"{len(outs):>6} {outs.count('ok'):>6} {outs.count('finished'):>8} {len(bad):>4}"
+        print(f"{'kill -9: ' + name:<24} {counts}  {', '.join(bad)}")
     for name, outcome in disk.items():
-        print(
-            f"{name:<24} {1:>6} {'':>9} {'':>8} {0 if outcome == 'ok' else 1:>4}  {'' if outcome == 'ok' else outcome}"
-        )
+        bad = 0 if outcome == "ok" else 1
+        print(f"{name:<24} {1:>6} {'':>6} {'':>8} {bad:>4}  {'' if outcome == 'ok' else outcome}")
 
 
 if __name__ == "__main__":

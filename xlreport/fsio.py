@@ -23,6 +23,7 @@ from xlreport.errors import OutputError
 
 __all__ = [
     "TEMP_PREFIX",
+    "explain_os_error",
     "os_error_of",
     "remove_stale_temporaries",
     "replace_folder_atomically",
@@ -31,6 +32,12 @@ __all__ = [
 ]
 
 TEMP_PREFIX = ".xlreport-tmp-"
+
+
+def explain_os_error(exc: OSError, path: Path | None = None) -> OutputError:
+    """The one-line error for ``exc`` while writing ``path`` (its own file name if None):
+    what failed and what to do ("the disk is full: free space ...")."""
+    return _explain(exc, Path(path if path is not None else exc.filename or "a file"))
 
 
 def _explain(exc: OSError, path: Path) -> OutputError:

@@ -74,6 +74,9 @@ def _to_quantity(value: Any) -> Any:
     return value
 
 
+_Day = date  # for annotations inside Rate, whose field ``date`` hides the type
+
+
 def _in_range(value: date | None) -> date | None:
     """Dates lie in 1900-01-01..2200-12-31, as the data workbook's validation says."""
     if value is not None:
@@ -428,7 +431,7 @@ class Rate(_Entity):
 
     @field_validator("date")
     @classmethod
-    def _date(cls, v: date) -> date:
+    def _date(cls, v: _Day) -> _Day:
         _in_range(v)
         return v
 

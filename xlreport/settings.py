@@ -70,7 +70,7 @@ def user_settings_file() -> Path:
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     try:
-        return Settings(_env_file=user_settings_file())  # type: ignore[call-arg]
+        return Settings(_env_file=user_settings_file())
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         name = "XLREPORT_" + "_".join(str(p) for p in err["loc"]).upper()

@@ -25,8 +25,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.fuzz)
 
 
-
-
 def pytest_sessionstart(session: pytest.Session) -> None:
     from fuzz_bounds import limit_memory
 

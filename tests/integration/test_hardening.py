@@ -163,7 +163,7 @@ def test_fifo_in_a_csv_folder_is_refused(tmp_path: Path) -> None:
     folder = write_csv_folder(tmp_path / "csv", good_rows())
     (folder / "rates.csv").unlink()
     os.mkfifo(folder / "rates.csv")
-    with pytest.raises(Exception, match="rates.csv: it is not a regular file"):
+    with pytest.raises(Exception, match=r"rates\.csv: it is not a regular file"):
         read_dataset(folder)
 
 
@@ -568,7 +568,7 @@ def test_bad_png_logo_is_a_template_error(tmp_path: Path, make: object, expected
 def test_broken_jpeg_logo_is_a_template_error(tmp_path: Path) -> None:
     path = _template(tmp_path, **{'logo = "logo.png"': 'logo = "bad.jpg"'})
     (tmp_path / "bad.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00garbage")
-    with pytest.raises(TemplateError, match="bad.jpg' is not a valid JPEG image"):
+    with pytest.raises(TemplateError, match=r"bad\.jpg' is not a valid JPEG image"):
         load_template(path)
 
 
@@ -703,3 +703,57 @@ def test_killed_report_leaves_no_temporary_files_in_tmpdir(
 
     remove_stale_temporaries(out, older_than_s=0)
     assert list(out.iterdir()) == []
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_full_scheduler_staging_disk_is_recorded_as_disk_full(tmp_path: Path) -> None:
+    from schedule_env import init_database, make_env_with_share, schedule_toml
+
+    (tmp_path / "init").mkdir()
+    env, share = make_env_with_share(tmp_path / "env", init_database(tmp_path / "init"))
+    env.write_config(schedule_toml("monthly", share))
+    with small_disk(env.data_dir / "schedule-staging", "256k") as staging:
+        _fill(staging, leave=16 * 1024)
+        done = env.run_due("2026-10-01T07:00+08:00")  # September is due
+        history = env.history()
+    assert "Traceback" not in done.stderr
+    assert [r["status"] for r in history] == ["failed"]
+    error = str(history[0]["error"])
+    # before: "unexpected FileCreateError ... (run with --debug and report it)"
+    assert "the disk is full: free space" in error and "unexpected" not in error
+    assert list(share.iterdir()) == []
+    gc.collect()
+
+
+def test_one_stored_bad_observation_does_not_stop_reports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A USD row for a CNY target that got into the database (by hand, or from an older
+    version) no longer stops every report: it is left out, with a warning naming it."""
+    _init(capsys)
+    db = get_settings().data_dir / "xlreport.sqlite3"
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "UPDATE observations SET unit = 'USD' WHERE id = 'lingang.industrial-output.2023'"
+        )
+    code, out, err = _run(
+        capsys, "report", "--month", MONTH, "--as-of", AS_OF, "--out", str(tmp_path)
+    )
+    assert code == 0, err
+    assert "observation lingang.industrial-output.2023: unit USD differs" in caplog.text
+    # a report of another plan only does not even look at it
+    caplog.clear()
+    code, _, err = _run(
+        capsys,
+        "report",
+        "--month",
+        MONTH,
+        "--as-of",
+        AS_OF,
+        "--out",
+        str(tmp_path / "b"),
+        "--plan",
+        "shanghai-highend-2025",
+    )
+    assert code == 0, err
+    assert "differs" not in caplog.text

@@ -34,7 +34,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from xlreport.errors import ScheduleError, StoreError, XlreportError
-from xlreport.fsio import remove_stale_temporaries, write_atomically
+from xlreport.fsio import (
+    explain_os_error,
+    os_error_of,
+    remove_stale_temporaries,
+    write_atomically,
+)
 from xlreport.schedule.config import ScheduleConfig, ScheduleSpec
 from xlreport.schedule.due import REASON_FILES_MISSING, DuePlan, last_day_of, plan_due_months
 from xlreport.schedule.files import (
@@ -279,10 +284,14 @@ def _run_month(
         outputs = produce_month(spec, month, store, staging)
     except XlreportError as exc:
         message = str(exc)
-    except OSError as exc:
-        message = f"{exc.strerror or exc} ({exc.filename or 'no file named'})"
+    except OSError as exc:  # a full staging disk: "the disk is full: free space ..."
+        message = str(explain_os_error(exc))
     except Exception as exc:  # a scheduled run records any failure and goes on
-        message = f"unexpected {type(exc).__name__}: {exc} (run with --debug and report it)"
+        cause = os_error_of(exc)  # xlsxwriter's FileCreateError wraps an OSError
+        if cause is not None:
+            message = str(explain_os_error(cause))
+        else:
+            message = f"unexpected {type(exc).__name__}: {exc} (run with --debug and report it)"
     except BaseException:
         store.finish_run(run_id, RunStatus.FAILED.value, None, "interrupted")
         raise

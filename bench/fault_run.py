@@ -200,7 +200,7 @@ def main() -> None:
         print("normal durations (s): " + ", ".join(f"{k} {v:.1f}" for k, v in durations.items()))
 
         def delay(kind: str) -> float:
-            return rng.uniform(0.05, 1.0) * durations[kind]
+            return rng.uniform(0.02, 0.7) * durations[kind]
 
         for _ in range(args.trials):
             results["import"].append(trial_import(root, env, delay("import")))

@@ -15,10 +15,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from fuzz_bounds import bounded
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fuzz_bounds import bounded
 from xlreport.errors import XlreportError, escape_terminal
 from xlreport.excel import functions as F
 from xlreport.io import read_dataset

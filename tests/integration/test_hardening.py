@@ -310,7 +310,8 @@ def test_usd_observation_for_a_cny_target_is_refused_at_import_with_its_cell(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _init(capsys)
-    before = Store.open().load_dataset()
+    with Store.open() as store:
+        before = store.load_dataset()
     rows = good_rows()
     rows["Observations"][1][6] = "USD"
     path = write_rows_workbook(tmp_path / "usd.xlsx", rows)
@@ -319,7 +320,8 @@ def test_usd_observation_for_a_cny_target_is_refused_at_import_with_its_cell(
     assert (
         "Observations!G2: unit 'USD' differs from the unit 'CNY' of target 'plan-a.output'" in err
     )
-    assert Store.open().load_dataset() == before
+    with Store.open() as store:
+        assert store.load_dataset() == before
     # the store checks it too, for callers that skip the file reader
     ds = read_dataset(write_rows_workbook(tmp_path / "good.xlsx", good_rows()))
     bad = ds.model_copy(
@@ -736,7 +738,7 @@ def test_one_stored_bad_observation_does_not_stop_reports(
         conn.execute(
             "UPDATE observations SET unit = 'USD' WHERE id = 'lingang.industrial-output.2023'"
         )
-    code, out, err = _run(
+    code, _, err = _run(
         capsys, "report", "--month", MONTH, "--as-of", AS_OF, "--out", str(tmp_path)
     )
     assert code == 0, err
@@ -757,3 +759,35 @@ def test_one_stored_bad_observation_does_not_stop_reports(
     )
     assert code == 0, err
     assert "differs" not in caplog.text
+
+
+def test_observations_appendix_stops_at_excel_row_limit_with_a_note(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A sheet holds 1,048,576 rows; the appendix keeps within them and says so.
+
+    The limit is lowered to 8 rows here (a million observations would take minutes):
+    the title takes rows 1-3 and the header row 4, so 4 observations fit."""
+    import openpyxl
+
+    import xlreport.report.appendix as appendix
+
+    _init(capsys)
+    monkeypatch.setattr(appendix, "EXCEL_MAX_ROWS", 8)
+    code, out, err = _run(
+        capsys, "report", "--month", MONTH, "--as-of", AS_OF, "--out", str(tmp_path)
+    )
+    assert code == 0, err
+    book = openpyxl.load_workbook(out.strip().splitlines()[-1], read_only=True)
+    sheet = book["Observations"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 8  # 3 title rows, the header, 8 - 4 = 4 observations
+    with Store.open() as store:  # the embedded dataset: more than 4 observations
+        assert len(store.load_dataset().observations) > 4
+    note = str(rows[2][0])
+    assert note.startswith("Only the first 4 of ") and "an Excel sheet holds 8 rows" in note
+    assert "Only the first 4 of" in caplog.text
+    book.close()

@@ -19,7 +19,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from xlreport.errors import XlreportError
+from xlreport.errors import XlreportError, escape_terminal
 
 __all__ = [
     "ERROR_PREFIX",
@@ -55,6 +55,13 @@ def message_for(exc: BaseException, function: str) -> str:
     )
 
 
+class _EscapingFormatter(logging.Formatter):
+    """Log lines with data text escaped: a cell's ESC sequence never reaches a log viewer."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return escape_terminal(super().format(record))
+
+
 def ensure_log_file() -> Path | None:
     """Send unexpected errors to ``<data folder>/logs/excel.log`` (a COM server has no
     console). Returns the path, or None if the folder cannot be created."""
@@ -70,7 +77,7 @@ def ensure_log_file() -> Path | None:
         handler = logging.FileHandler(path, encoding="utf-8", delay=True)
     except OSError:
         return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    handler.setFormatter(_EscapingFormatter("%(asctime)s %(levelname)s %(message)s"))
     logger.addHandler(handler)
     return path
 

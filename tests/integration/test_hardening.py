@@ -791,3 +791,26 @@ def test_observations_appendix_stops_at_excel_row_limit_with_a_note(
     assert note.startswith("Only the first 4 of ") and "an Excel sheet holds 8 rows" in note
     assert "Only the first 4 of" in caplog.text
     book.close()
+
+
+def test_listings_escape_data_text_and_quote_csv(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _init(capsys)
+    rows = good_rows()
+    rows["Sources"][1][2] = "\x1b]0;owned\x07 [bold]Pub"  # an OSC title and rich markup
+    assert (
+        _run(capsys, "data", "import", str(write_rows_workbook(tmp_path / "t.xlsx", rows)))[0] == 0
+    )
+    code, out, _ = _run(capsys, "sources")
+    assert code == 0
+    assert "\x1b" not in out and "\x07" not in out
+    assert "\\x1b]0;" in out and "[bold]" in out  # escaped, and not taken as markup
+    rows["Sources"][1][2] = " =1+1"
+    assert (
+        _run(capsys, "data", "import", str(write_rows_workbook(tmp_path / "u.xlsx", rows)))[0] == 0
+    )
+    code, out, _ = _run(capsys, "sources", "--format", "csv")
+    lines = out.splitlines()
+    assert all(line.startswith('"') for line in lines)  # every field quoted
+    assert '"\' =1+1"' in out  # prefixed after the leading space

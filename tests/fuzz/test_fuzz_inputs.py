@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from fuzz_bounds import bounded
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlreport.errors import XlreportError, escape_terminal
@@ -87,17 +87,75 @@ def _csv_folder(tmp: Path, cells: list[list[str]]) -> Path:
         max_size=6,
     )
 )
-def test_csv_rows_validate_or_fail_clearly(
-    tmp_path_factory: pytest.TempPathFactory, rows: list[list[str]]
+def test_csv_rows_import_or_fail_clearly_leaving_the_store_unchanged(
+    tmp_path_factory: pytest.TempPathFactory, initialised: None, rows: list[list[str]]
 ) -> None:
+    from xlreport.io import import_file
+    from xlreport.store import Store
+
     tmp = tmp_path_factory.mktemp("fuzz-csv")
     folder = _csv_folder(tmp, rows)
-    with bounded(20):
+    with Store.open() as store:
+        before = (store.revision(), store.load_dataset())
+        with bounded(20):
+            try:
+                import_file(folder, store)
+            except XlreportError as exc:
+                assert "Traceback" not in str(exc)
+                assert "\x1b" not in escape_terminal(str(exc))
+                assert (store.revision(), store.load_dataset()) == before
+
+
+cell_value = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.dates(min_value=date(1900, 3, 1), max_value=date(9999, 12, 31)),
+    number_text,
+    hostile_text,
+)
+
+
+@settings(max_examples=15)  # each example starts the guarded reader's child process
+@given(st.lists(st.lists(cell_value, min_size=9, max_size=9), min_size=1, max_size=4))
+def test_workbook_cells_validate_or_fail_clearly(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[list[object]]
+) -> None:
+    import xlsxwriter
+
+    path = tmp_path_factory.mktemp("fuzz-xlsx") / "cells.xlsx"
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    for lay in sheet_layouts():
+        sheet = book.add_worksheet(lay.sheet)
+        sheet.write_row(0, 0, lay.names)
+        if lay.collection != "observations":
+            continue
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row):
+                if isinstance(value, date):
+                    sheet.write_datetime(r, c, datetime(value.year, value.month, value.day))
+                elif isinstance(value, str):
+                    sheet.write_string(r, c, value)
+                elif value is not None:
+                    sheet.write(r, c, value)
+    book.close()
+    with bounded(60):
         try:
-            read_dataset(folder)
+            read_dataset(path)
         except XlreportError as exc:
             assert "Traceback" not in str(exc)
-            assert "\x1b" not in escape_terminal(str(exc))
+
+
+@given(st.text(max_size=300) | st.binary(max_size=300).map(lambda b: b.decode("latin-1")))
+def test_template_files_load_or_fail_clearly(
+    tmp_path_factory: pytest.TempPathFactory, text: str
+) -> None:
+    from xlreport.report.template import load_template
+
+    path = tmp_path_factory.mktemp("fuzz-toml") / "t.toml"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    with bounded(10), contextlib.suppress(XlreportError):
+        load_template(path)
 
 
 template_changes = st.dictionaries(

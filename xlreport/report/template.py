@@ -305,7 +305,8 @@ def check_logo(path: Path, allowed: list[Path]) -> str | None:
             f"{MAX_LOGO_BYTES // 1024 // 1024} MB"
         )
     try:
-        data = real.read_bytes()[: MAX_LOGO_BYTES + 1]
+        with open(real, "rb") as fh:  # never more than the bound, even if it grew
+            data = fh.read(MAX_LOGO_BYTES + 1)
     except OSError as exc:
         return f"cannot read {shown(path.name)}: {exc.strerror or exc}"
     is_png = path.suffix.lower() == ".png"

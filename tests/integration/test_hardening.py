@@ -340,18 +340,26 @@ def test_csv_export_on_a_full_disk_leaves_the_previous_export_whole(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _init(capsys)
+    reference = tmp_path / "reference"
+    assert _run(capsys, "data", "export", str(reference))[0] == 0
+    page = 4096  # tmpfs gives each file whole pages
+    pages = {p.name: -(-p.stat().st_size // page) for p in reference.iterdir()}
     with small_disk(tmp_path / "disk", "512k") as disk:
         out = disk / "export"
-        assert _run(capsys, "data", "export", str(out), "--as-of", "2024-01-01")[0] == 0
+        write_dataset(Dataset(), out)  # an earlier export: every file a header only
         old = {p.name: p.read_bytes() for p in out.iterdir()}
-        _fill(disk, leave=8 * 1024)  # room for one small file, not five
+        # room for the new sources.csv and plans.csv, not for targets.csv: the old code
+        # replaced two files and left three old ones, a mix that validate called valid
+        room = (pages["sources.csv"] + pages["plans.csv"]) * page + page // 2
+        assert pages["targets.csv"] * page > page // 2
+        _fill(disk, leave=room)
         code, _, err = _run(capsys, "data", "export", str(out))
         assert code == 1
         _one_line_error(err)
         assert "the disk is full" in err
         assert {p.name: p.read_bytes() for p in out.iterdir()} == old
         assert [p.name for p in disk.iterdir() if p.name.startswith(".xlreport")] == []
-        assert _run(capsys, "data", "validate", str(out))[0] == 0
+        assert read_dataset(out) == Dataset()
 
 
 def test_csv_export_refuses_a_folder_holding_other_files(

@@ -15,6 +15,7 @@ dates are ``datetime64``. :func:`current_observations_frame` applies the vintage
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -34,6 +35,7 @@ __all__ = [
     "observations_frame",
     "sort_key",
     "targets_frame",
+    "without_unit_mismatches",
 ]
 
 TARGET_COLUMNS: tuple[str, ...] = (
@@ -322,3 +324,47 @@ def last_in_groups(groups: Sequence[np.ndarray], order: Sequence[np.ndarray]) ->
     last = np.append(~same_as_next, True)
     positions: np.ndarray = ordered[last]
     return positions
+
+
+logger = logging.getLogger("xlreport.frames")
+
+
+def without_unit_mismatches(tg: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
+    """``obs`` without the observations in another unit than a target they count for.
+
+    Progress pairs an observation with the target it names and with every target of its
+    indicator, and refuses a pair in two units. Import refuses such observations (with
+    their cell); a database edited by hand or filled by an older version may still hold
+    one, and one such row must not stop the report or the progress of every plan: it is
+    left out, with a warning naming it (``logging``, logger ``xlreport.frames``).
+    """
+    if obs.empty or tg.empty or "unit" not in obs.columns:
+        return obs
+    numeric = tg[(tg["kind"].astype(str) != "milestone") & tg["unit"].notna()]
+    units = numeric[["id", "indicator", "unit"]].rename(columns={"id": "tid", "unit": "tunit"})
+    valued = pd.DataFrame(
+        {
+            "pos": np.arange(len(obs)),
+            "indicator": obs["indicator"].to_numpy(dtype=object),
+            "target_id": obs["target_id"].to_numpy(dtype=object),
+            "unit": obs["unit"].to_numpy(dtype=object),
+        }
+    )[obs["value"].notna().to_numpy()]
+    by_indicator = valued.merge(units, on="indicator")
+    by_id = valued.merge(units.drop(columns="indicator"), left_on="target_id", right_on="tid")
+    pairs = pd.concat([by_indicator, by_id])
+    bad = pairs[pairs["unit"].astype(str) != pairs["tunit"].astype(str)].drop_duplicates("pos")
+    if bad.empty:
+        return obs
+    ids = obs["id"].to_numpy(dtype=object)
+    for row in bad.itertuples():
+        logger.warning(
+            "observation %s: unit %s differs from target %s's unit %s; left out of progress",
+            ids[row.pos],
+            row.unit,
+            row.tid,
+            row.tunit,
+        )
+    keep = np.ones(len(obs), dtype=bool)
+    keep[bad["pos"].to_numpy(dtype=int)] = False
+    return obs[keep]

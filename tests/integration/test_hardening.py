@@ -767,6 +767,12 @@ def test_one_stored_bad_observation_does_not_stop_reports(
     )
     assert code == 0, err
     assert "differs" not in caplog.text
+    # and the progress listing shows every target, without that row
+    caplog.clear()
+    code, out, err = _run(capsys, "progress", "--as-of", AS_OF, "--format", "json")
+    assert code == 0, err
+    assert "lingang-2025.industrial-output" in out
+    assert "unit USD differs" in caplog.text
 
 
 def test_observations_appendix_stops_at_excel_row_limit_with_a_note(

@@ -17,7 +17,7 @@ import typer
 from xlreport.cli.options import parse_date_option
 from xlreport.cli.output import OutputFormat, emit_rows
 from xlreport.errors import DataError
-from xlreport.frames import observations_frame, targets_frame
+from xlreport.frames import observations_frame, targets_frame, without_unit_mismatches
 from xlreport.progress import PROGRESS_COLUMNS, compute_progress, format_amount, format_fraction
 from xlreport.settings import get_settings
 
@@ -123,7 +123,8 @@ def register(app: typer.Typer) -> None:
                     f"unknown plan id(s) {', '.join(unknown)}: choose from {', '.join(known)}"
                 )
             targets = targets[targets["plan_id"].isin(plan)]
-        frame = compute_progress(targets, observations_frame(ds), day, tolerance=band)
+        observations = without_unit_mismatches(targets, observations_frame(ds))
+        frame = compute_progress(targets, observations, day, tolerance=band)
         rows = progress_rows(frame)
         if fmt is OutputFormat.TABLE:
             emit_rows(

@@ -16,7 +16,6 @@ Nothing here computes progress or converts currency by itself: progress comes fr
 from __future__ import annotations
 
 import calendar
-import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -31,6 +30,7 @@ from xlreport.frames import (
     observations_frame,
     sort_key,
     targets_frame,
+    without_unit_mismatches,
 )
 from xlreport.fx import RateBook, audit_conversions
 from xlreport.model import Dataset
@@ -396,48 +396,6 @@ _INFORCE_COLUMNS = (
 _REPEATED_TEXT = ("indicator", "target_id", "period", "unit", "qualifier", "source_id")
 
 
-logger = logging.getLogger("xlreport.report")
-
-
-def _without_unit_mismatches(tg: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
-    """``obs`` without the observations in another unit than a target they count for.
-
-    Import refuses them (with their cell); a database edited by hand or filled by an
-    older version may still hold one, and one such row must not stop the report of every
-    plan: it is left out of the progress, with a warning naming it.
-    """
-    if obs.empty or tg.empty or "unit" not in obs.columns:
-        return obs
-    numeric = tg[(tg["kind"].astype(str) != "milestone") & tg["unit"].notna()]
-    units = numeric[["id", "indicator", "unit"]].rename(columns={"id": "tid", "unit": "tunit"})
-    valued = pd.DataFrame(
-        {
-            "pos": np.arange(len(obs)),
-            "indicator": obs["indicator"].to_numpy(dtype=object),
-            "target_id": obs["target_id"].to_numpy(dtype=object),
-            "unit": obs["unit"].to_numpy(dtype=object),
-        }
-    )[obs["value"].notna().to_numpy()]
-    by_indicator = valued.merge(units, on="indicator")
-    by_id = valued.merge(units.drop(columns="indicator"), left_on="target_id", right_on="tid")
-    pairs = pd.concat([by_indicator, by_id])
-    bad = pairs[pairs["unit"].astype(str) != pairs["tunit"].astype(str)].drop_duplicates("pos")
-    if bad.empty:
-        return obs
-    ids = obs["id"].to_numpy(dtype=object)
-    for row in bad.itertuples():
-        logger.warning(
-            "observation %s: unit %s differs from target %s's unit %s; left out of progress",
-            ids[row.pos],
-            row.unit,
-            row.tid,
-            row.tunit,
-        )
-    keep = np.ones(len(obs), dtype=bool)
-    keep[bad["pos"].to_numpy(dtype=int)] = False
-    return obs[keep]
-
-
 def prepare_inputs(
     inputs: ReportInputs,
     *,
@@ -464,7 +422,7 @@ def prepare_inputs(
     tg, obs = inputs.targets, inputs.observations
     if plans:  # only the plans shown: another plan's bad row cannot stop this report
         tg = tg[tg["plan_id"].isin(plans)]
-    obs = _without_unit_mismatches(tg, obs)
+    obs = without_unit_mismatches(tg, obs)
     progress = compute_progress(tg, obs, as_of, tolerance=tolerance)
     previous_as_of = start - timedelta(days=1)
     before = compute_progress(tg, obs, previous_as_of, tolerance=tolerance)[

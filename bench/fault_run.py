@@ -134,45 +134,68 @@ def trial_run_due(root: Path, env: dict[str, str], delay: float) -> str:
     return "ok" if code == -9 else "finished"
 
 
-def full_disk(root: Path, env: dict[str, str]) -> dict[str, str]:
-    disk = root / "disk"
-    disk.mkdir()
-    if (
-        subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(disk)],
-            capture_output=True,
-            check=False,
-        ).returncode
-        != 0
-    ):
-        return {"full disk": "skipped (cannot mount tmpfs)"}
-    out: dict[str, str] = {}
-    try:
-        assert (
-            run(env, "data", "export", str(disk / "export"), "--as-of", "2024-01-01").returncode
-            == 0
-        )
-        free = shutil.disk_usage(disk).free - 8192  # leave a few KB: no output fits
-        (disk / "ballast").write_bytes(b"\0" * max(free, 0))
-        cases = {
-            "full disk: report": ["report", "--month", MONTH, "--as-of", AS_OF, "--out", str(disk)],
-            "full disk: xlsx export": ["data", "export", str(disk / "d.xlsx")],
-            "full disk: csv export": ["data", "export", str(disk / "export")],
-        }
-        for name, args in cases.items():
-            done = run(env, *args)
-            stray = [
-                p.name
-                for p in disk.iterdir()
-                if p.name.startswith(".xlreport-tmp") or p.name == "d.xlsx"
-            ]
-            ok = (
-                done.returncode == 1
-                and "disk is full" in done.stderr
-                and "Traceback" not in done.stderr
-                and not stray
+#: Free space left on the small disk for each full-disk trial, in KB: from nothing to
+#: enough for some files of an output but not all of them.
+FREE_KB = (0, 4, 8, 16, 24, 32, 48, 64, 96, 128)
+
+
+def _mount(disk: Path) -> bool:
+    disk.mkdir(exist_ok=True)
+    cmd = ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)]
+    return subprocess.run(cmd, capture_output=True, check=False).returncode == 0
+
+
+def _disk_trial(disk: Path, env: dict[str, str], case: str, free_kb: int) -> str:
+    """One full-disk case with ``free_kb`` left: a one-line "disk is full" error and
+    nothing half-written, or a complete output."""
+    for p in disk.iterdir():
+        if p.is_dir():
+            shutil.rmtree(p)
+        else:
+            p.unlink()
+    export = disk / "export"
+    if case == "csv export":  # over an earlier, different export
+        assert run(env, "data", "export", str(export), "--as-of", "2024-01-01").returncode == 0
+    old = _tree(export)
+    ballast = shutil.disk_usage(disk).free - free_kb * 1024
+    (disk / "ballast").write_bytes(b"\0" * max(ballast, 0))
+    args = {
+        "report": ["report", "--month", MONTH, "--as-of", AS_OF, "--out", str(disk)],
+        "xlsx export": ["data", "export", str(disk / "d.xlsx")],
+        "csv export": ["data", "export", str(export)],
+    }[case]
+    done = run(env, *args)
+    if "Traceback" in done.stderr:
+        return "TRACEBACK"
+    stray = [p.name for p in disk.iterdir() if p.name.startswith(".xlreport-tmp")]
+    if stray:
+        return "TEMPORARY LEFT"
+    if done.returncode == 0:
+        made = list(disk.glob("*.xlsx"))
+        if case == "csv export":
+            return (
+                "ok (written)"
+                if run(env, "data", "validate", str(export)).returncode == 0
+                else "BAD EXPORT"
             )
-            out[name] = "ok" if ok else f"FAILED ({done.stderr.strip()[:80]})"
+        return "ok (written)" if made and all(zipfile.is_zipfile(p) for p in made) else "BAD FILE"
+    if "disk is full" not in done.stderr:
+        return f"UNCLEAR ERROR ({done.stderr.strip()[:50]})"
+    if case == "csv export" and _tree(export) != old:
+        return "MIXED"
+    if case != "csv export" and list(disk.glob("*.xlsx")):
+        return "PARTIAL FILE"
+    return "ok (refused)"
+
+
+def full_disk(root: Path, env: dict[str, str]) -> dict[str, list[str]]:
+    disk = root / "disk"
+    if not _mount(disk):
+        return {}
+    out: dict[str, list[str]] = {}
+    try:
+        for case in ("report", "xlsx export", "csv export"):
+            out[case] = [_disk_trial(disk, env, case, kb) for kb in FREE_KB]
     finally:
         subprocess.run(["umount", "-l", str(disk)], check=False)
     return out
@@ -209,14 +232,22 @@ def main() -> None:
             results["run-due"].append(trial_run_due(root, env, delay("run-due")))
         disk = full_disk(root, env)
     head = f"{'case':<24} {'trials':>6} {'killed':>6} {'finished':>8} {'bad':>4}  bad outcomes"
+    head += f"\n{'':<24} {'':>6} {'refused':>6} {'written':>8}"
     print(head)
     for name, outs in results.items():
         bad = [o for o in outs if o not in ("ok", "finished")]
         counts = f"{len(outs):>6} {outs.count('ok'):>6} {outs.count('finished'):>8} {len(bad):>4}"
         print(f"{'kill -9: ' + name:<24} {counts}  {', '.join(bad)}")
-    for name, outcome in disk.items():
-        bad = 0 if outcome == "ok" else 1
-        print(f"{name:<24} {1:>6} {'':>6} {'':>8} {bad:>4}  {'' if outcome == 'ok' else outcome}")
+    if not disk:
+        print("full disk: skipped (cannot mount a tmpfs; run as root)")
+    for name, outs in disk.items():
+        bad = [o for o in outs if not o.startswith("ok")]
+        refused = sum(o == "ok (refused)" for o in outs)
+        written = sum(o == "ok (written)" for o in outs)
+        counts = f"{len(outs):>6} {refused:>6} {written:>8} {len(bad):>4}"
+        print(f"{'full disk: ' + name:<24} {counts}  {', '.join(bad)}")
+    print("killed: killed mid-run and judged; finished: ended before the kill (judged too);")
+    print("full disk: refused = one-line 'disk is full', nothing half-written; written = fitted")
 
 
 if __name__ == "__main__":

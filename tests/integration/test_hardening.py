@@ -186,6 +186,12 @@ def test_links_out_of_the_folder_are_not_followed_nor_echoed(
     (folder / "rates.csv").unlink()
     (folder / "rates.csv").symlink_to(inside)
     assert read_dataset(folder).rates == ()
+    # a loop of links is an error, not a traceback
+    (folder / "rates.csv").unlink()
+    (folder / "rates.csv").symlink_to(folder / "loop.csv")
+    (folder / "loop.csv").symlink_to(folder / "rates.csv")
+    code, _, err = _run(capsys, "data", "validate", str(folder))
+    assert code == 1 and "rates.csv: it is a loop of symbolic links" in err
 
 
 def test_error_messages_echo_only_a_short_escaped_piece_of_a_cell(

@@ -116,6 +116,8 @@ def check_regular_file(path: Path, *, inside: Path | None = None) -> os.stat_res
                     "copy the file itself into the folder",
                 )
         st = path.stat()
+    except RuntimeError:  # a loop of symbolic links (Python 3.11)
+        raise DataError(f"cannot read {path}: it is a loop of symbolic links") from None
     except OSError as exc:
         raise DataError(f"cannot read {path}: {exc.strerror or exc}") from exc
     if not stat.S_ISREG(st.st_mode):

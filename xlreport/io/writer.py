@@ -322,7 +322,8 @@ def write_csv_folder(folder: Path, ds: Dataset) -> Path:
         raise OutputError(
             f"cannot write {folder}: the folder {folder.parent} does not exist; create it first"
         )
-    ours = {lay.csv_name for lay in sheet_layouts()}
+    # the export's own files, and what file browsers leave in any folder they show
+    ours = {lay.csv_name for lay in sheet_layouts()} | {".DS_Store", "Thumbs.db", "desktop.ini"}
     if folder.is_dir():
         others = sorted(p.name for p in folder.iterdir() if p.name not in ours)
         if others:

@@ -113,6 +113,42 @@ def os_error_of(exc: BaseException) -> OSError | None:
     return None
 
 
+def _release_abandoned(exc: BaseException) -> None:
+    """Close the files a library left open in the frames that raised ``exc``.
+
+    When the disk fills, xlsxwriter raises out of its packager with its zip file and a
+    part file still open (and a streamed sheet its rows file); collected later (at exit),
+    the zip file tries to finish itself on the full disk and Python prints an "Exception
+    ignored" traceback. Only the files of xlsxwriter's and zipfile's own frames and the
+    row files of workbooks in the failed frames are closed: they are abandoned by then.
+    """
+    import io
+    import zipfile
+
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        tb = current.__traceback__
+        while tb is not None:
+            frame = tb.tb_frame
+            library = "xlsxwriter" in frame.f_code.co_filename or (
+                frame.f_code.co_filename.endswith("zipfile.py")
+            )
+            for value in list(frame.f_locals.values()):
+                if library and isinstance(value, zipfile.ZipFile | io.IOBase):
+                    with contextlib.suppress(Exception):
+                        value.close()
+                # a workbook's streamed sheets keep their rows in an open temporary file
+                for sheet in getattr(value, "worksheets_objs", None) or ():
+                    fh = getattr(sheet, "row_data_fh", None)
+                    if isinstance(fh, io.IOBase):
+                        with contextlib.suppress(Exception):
+                            fh.close()
+            tb = tb.tb_next
+        current = current.__cause__ or current.__context__
+
+
 @contextlib.contextmanager
 def scratch_dir(tmp: Path) -> Iterator[Path]:
     """A private folder beside the temporary file ``tmp``, for a library's own temporaries.
@@ -154,11 +190,13 @@ def write_atomically(dest: Path, produce: Callable[[Path], None]) -> Path:
             os.replace(tmp, dest)
             _fsync_dir(folder)
     except OSError as exc:
+        _release_abandoned(exc)
         raise _explain(exc, dest) from exc
     except Exception as exc:
         cause = os_error_of(exc)  # xlsxwriter's FileCreateError wraps the OSError
         if cause is None:
             raise
+        _release_abandoned(exc)
         raise _explain(cause, dest) from exc
     return dest
 

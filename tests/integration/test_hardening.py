@@ -667,8 +667,6 @@ def test_hand_edited_database_values_are_one_line_errors(
         store.load_for_frames()
 
 
-# xlsxwriter leaves its part file open when the disk fills; the collector closes it
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_full_disk_for_the_report_and_the_xlsx_export_says_disk_full(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -687,7 +685,7 @@ def test_full_disk_for_the_report_and_the_xlsx_export_says_disk_full(
         assert "the disk is full" in err
         left = [p.name for p in disk.iterdir() if p.name != "ballast"]
         assert left == []  # no partial workbook, no temporary
-    gc.collect()  # here, where the warning is ignored, not in a later test
+    gc.collect()  # xlsxwriter's abandoned files were closed: no ResourceWarning here
 
 
 def test_killed_report_leaves_no_temporary_files_in_tmpdir(
@@ -721,7 +719,6 @@ def test_killed_report_leaves_no_temporary_files_in_tmpdir(
     assert list(out.iterdir()) == []
 
 
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_full_scheduler_staging_disk_is_recorded_as_disk_full(tmp_path: Path) -> None:
     from schedule_env import init_database, make_env_with_share, schedule_toml
 

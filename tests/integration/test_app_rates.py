@@ -99,8 +99,7 @@ def test_report_rates_option_loads_a_rate_table(
     # SYNTHETIC: one invented rate a weekday for May 2024 only
     days = [date(2024, 5, 1) + timedelta(days=i) for i in range(31)]
     table.write_text(
-        "date,base,quote,rate\n"
-        + "".join(f"{d},USD,CNY,7.2\n" for d in days if d.weekday() < 5),
+        "date,base,quote,rate\n" + "".join(f"{d},USD,CNY,7.2\n" for d in days if d.weekday() < 5),
         encoding="utf-8",
     )
     capsys.readouterr()

@@ -24,6 +24,9 @@ from xlreport.quantity import COUNT_UNITS, CURRENCIES, PHYSICAL_UNITS
 
 __all__ = [
     "DESCRIPTIONS",
+    "DRAFT_COLUMN",
+    "QUOTE_COLUMN",
+    "REVIEW_COLUMNS",
     "SHEETS",
     "Column",
     "ColumnKind",
@@ -48,6 +51,13 @@ class ColumnKind(StrEnum):
     DATE = "date"
     CHOICE = "choice"  # one value of an enumeration
 
+
+#: Review columns of a drafted workbook (``xlreport data draft``), after the model's columns.
+#: They are not fields: the reader skips ``quote`` and refuses a row whose ``draft`` cell is
+#: still filled in, so that nothing a machine proposed is imported before a person checked it.
+DRAFT_COLUMN = "draft"
+QUOTE_COLUMN = "quote"
+REVIEW_COLUMNS: tuple[str, ...] = (DRAFT_COLUMN, QUOTE_COLUMN)
 
 #: Sheet name (workbook) for each collection; the CSV file is ``<collection>.csv``.
 SHEETS: dict[str, str] = {

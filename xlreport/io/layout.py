@@ -53,10 +53,11 @@ class ColumnKind(StrEnum):
 
 
 #: Review columns of a drafted workbook (``xlreport data draft``), after the model's columns.
-#: They are not fields: the reader skips ``quote`` and refuses a row whose ``draft`` cell is
-#: still filled in, so that nothing a machine proposed is imported before a person checked it.
-DRAFT_COLUMN = "draft"
-QUOTE_COLUMN = "quote"
+#: They are not fields, and capitalised so that they never clash with one (Rates has a field
+#: ``quote``): the reader skips ``Quote`` and refuses a row whose ``Draft`` cell is still
+#: filled in, so that nothing a machine proposed is imported before a person checked it.
+DRAFT_COLUMN = "Draft"
+QUOTE_COLUMN = "Quote"
 REVIEW_COLUMNS: tuple[str, ...] = (DRAFT_COLUMN, QUOTE_COLUMN)
 
 #: Sheet name (workbook) for each collection; the CSV file is ``<collection>.csv``.

@@ -160,7 +160,7 @@ def _draft_problems(raw: RawSheet) -> list[Problem]:
     found: list[Problem] = []
     for col, values in enumerate(raw.columns):
         head = values[0] if values else None
-        if not (isinstance(head, str) and head.strip().lower() == DRAFT_COLUMN):
+        if not (isinstance(head, str) and head.strip() == DRAFT_COLUMN):
             continue
         for row in range(1, raw.height):
             cell = values[row]
@@ -170,7 +170,7 @@ def _draft_problems(raw: RawSheet) -> list[Problem]:
                 Problem(
                     raw.cell(row, col, DRAFT_COLUMN),
                     "row not reviewed: it was drafted from a document; check it against its "
-                    "quote, correct it, then clear this draft cell (or delete the row)",
+                    "quote, correct it, then clear this Draft cell (or delete the row)",
                 )
             )
     return found
@@ -196,7 +196,7 @@ def _map_header(raw: RawSheet, problems: list[Problem]) -> dict[str, int] | None
                     Problem(raw.cell(0, col, "?"), "this column holds data but has no header")
                 )
             continue
-        if isinstance(name, str) and name.lower() in REVIEW_COLUMNS:
+        if isinstance(name, str) and name in REVIEW_COLUMNS:
             continue  # a drafted workbook's review columns: see _draft_problems
         if not isinstance(name, str) or name not in known:
             problems.append(

@@ -383,7 +383,7 @@ _MONEY_MEASURE = re.compile(
     re.I,
 )
 _LEAD_WORDS = re.compile(
-    r"^(?:the|its|their|his|her|a|an|this|that|these|those|total|combined|annual|city's|"
+    r"^(?:the|its|their|his|her|a|an|this|that|these|those|city's|"
     r"district's|area's)\s+",
     re.I,
 )
@@ -404,67 +404,57 @@ def _comparator(before: str) -> str | None:
     return None
 
 
+_INDICATOR_STOP = frozenset(
+    (
+        "will should shall is are was that which to and while with saw see for of by in "
+        "expects the a an achieve reach hit yuan percent its their"
+    ).split()
+)
+_AFTER_OF = re.compile(
+    r"\s+(?:of|for|in)\s+((?!about|around|nearly|more|at|over)[\w'’-]+(?:\s+[\w'’-]+){0,5}?)"
+    r"(?=\s+(?:will|should|shall|is|are|was|were|has|have|reached|surged|rose|grew|"
+    r"increased|exceed\w*|top\w*|hit|be|to|in|by|at|amount\w*|totaled|stood|saw|"
+    r"expected|projected|of|about|around|nearly|more|over)\b|[,;]|\s*$)"
+)
+_THAT_OF = re.compile(r"\bthat\s+(?:of|for)\s+((?:[\w'’-]+\s+){0,4}?[\w'’-]+)\s+\w+\s*\w*\s*$")
+
+
+def _measure_name(before: str) -> str:
+    """ "the industrial value of new-type display devices" from the words before a figure."""
+    matches = list(_MEASURE_RE.finditer(before))
+    if not matches:
+        return ""
+    m = matches[-1]
+    # up to four words before the measure noun, and "of/for/in X" after it
+    kept: list[str] = []
+    for w in reversed(re.findall(r"[\w'’-]+", before[: m.start()])[-4:]):
+        if w.lower() in _INDICATOR_STOP:
+            break
+        kept.insert(0, w)
+    name = " ".join([*kept, m.group(0)])
+    of = _AFTER_OF.match(before[m.end() :])
+    if of:
+        name = f"{name} of {of.group(1).strip()}"
+    return _LEAD_WORDS.sub("", name.strip())
+
+
 def _indicator(sentence: str, q: Quantity, floor: int) -> str:
     """A name for what the quantity measures, taken from the words around it."""
-    if q.noun:
-        words = re.sub(r"[\"“”]", "", q.noun)
-        return words.strip()
+    if q.noun and q.unit != "units":
+        return re.sub(r"[\"“”]", "", q.noun).strip()
     before = sentence[floor : q.start]
-    matches = list(_MEASURE_RE.finditer(before))
-    if matches:
-        m = matches[-1]
-        # up to four words before the measure noun, and "of/for/in X" after it
-        head_words = re.findall(r"[\w'’-]+", before[: m.start()])[-4:]
-        stop = {
-            "will",
-            "should",
-            "shall",
-            "is",
-            "are",
-            "was",
-            "that",
-            "which",
-            "to",
-            "and",
-            "while",
-            "with",
-            "saw",
-            "see",
-            "for",
-            "of",
-            "by",
-            "in",
-            "expects",
-            "the",
-            "a",
-            "an",
-            "achieve",
-            "reach",
-            "hit",
-            "yuan",
-            "percent",
-            "its",
-            "their",
-        }
-        kept: list[str] = []
-        for w in reversed(head_words):
-            if w.lower() in stop and kept:
-                break
-            if w.lower() in stop:
-                break
-            kept.insert(0, w)
-        tail = before[m.end() :]
-        of = re.match(
-            r"\s+(?:of|for|in)\s+((?!about|around|nearly|more|at|over)[\w'’-]+(?:\s+[\w'’-]+){0,5}?)"
-            r"(?=\s+(?:will|should|shall|is|are|was|were|has|have|reached|surged|rose|grew|"
-            r"increased|exceed\w*|top\w*|hit|be|to|in|by|at|amount\w*|totaled|stood|saw|"
-            r"expected|projected|of|about|around|nearly|more|over)\b|[,;]|\s*$)",
-            tail,
-        )
-        name = " ".join([*kept, m.group(0)])
-        if of:
-            name = f"{name} of {of.group(1).strip()}"
-        return _LEAD_WORDS.sub("", name.strip())
+    # "while that for smart sensors should reach": the measure named earlier, of this subject
+    that = _THAT_OF.search(before)
+    if that:
+        measure = _measure_name(sentence[: floor + that.start()])
+        head = re.sub(r"\s+of\s+.*$", "", measure)
+        if head:
+            return f"{head} of {that.group(1)}"
+    name = _measure_name(before)
+    if not name and q.unit == "units":
+        name = _measure_name(sentence[: q.start])
+    if name:
+        return name
     after = sentence[q.end : q.end + 120]
     m2 = re.match(
         r"\s*(?:\([^)]*\)\s*)?(?:(?:in|of|for)\s+(?:the\s+)?)?"
@@ -926,17 +916,11 @@ def _milestones(
             continue
         if not _FUTURE.search(sentence) and "form a number" not in verb.group(0).lower():
             continue
-        subject = sentence[cs : verb.start()]
-        subject = re.sub(
-            r"^\W*(?:and\s+|meanwhile,?\s+|by\s+\d{4},?\s+)", "", subject.strip(), flags=re.I
-        )
-        subject = re.sub(
-            r"\s+(?:will|should|shall|is|are)(?:\s+have)?\s*$", "", subject, flags=re.I
-        )
-        rest = sentence[verb.end() : ce]
-        rest = rest.replace(sentence[dated[0].start : dated[0].end], " ")
-        after = re.split(r",", rest)[0].strip(" ,")
-        indicator = f"{subject} {verb.group(0)} {after}".strip()
+        # the clause itself, without its date and connectives, names the deliverable
+        clause = sentence[cs:ce].replace(sentence[dated[0].start : dated[0].end], " ")
+        clause = re.sub(r"^\W*(?:and\s+|meanwhile,?\s+)", "", clause.strip(), flags=re.I)
+        clause = re.sub(r"^,\s*|\s+,", "", clause).strip(" ,.")
+        indicator = re.split(r",\s+(?:which|involving|including)\b", clause)[0]
         indicator = re.sub(r"\s+", " ", indicator)[:120]
         out.append(
             DraftItem(

@@ -83,6 +83,11 @@ def _qualifier(comparator: str | None) -> str:
     }.get(comparator or "", "exact")
 
 
+def _provenance(item: DraftItem, name: str) -> str:
+    """The note kept after import: where the row was read, in the document's words."""
+    return f"Drafted from {name} [{item.start}:{item.end}]: \u201c{item.quote}\u201d"
+
+
 def _review(item: DraftItem, name: str) -> RowReview:
     notes = "; ".join(item.notes)
     draft = f"draft, confidence {item.confidence:.2f}" + (f" ({notes})" if notes else "")
@@ -119,16 +124,17 @@ def draft_dataset(
         )
         years = [int(i.deadline[:4]) for i in draft.items if i.kind == "target" and i.deadline]
         plan_id = f"{sid[:70]}-plan"
-        plans.append(
-            Plan(
-                id=plan_id,
-                name=f"(draft) plan announced in {draft.name}",
-                issuer="(draft: name the issuer)",
-                end_year=max(years) if years else (published.year if published else 2030),
-                source_id=sid,
-                note="Drafted: check the name, issuer and plan period.",
+        if years:
+            plans.append(
+                Plan(
+                    id=plan_id,
+                    name=f"(draft) plan announced in {draft.name}",
+                    issuer="(draft: name the issuer)",
+                    end_year=max(years),
+                    source_id=sid,
+                    note="Drafted: check the name, issuer and plan period.",
+                )
             )
-        )
         target_ids: dict[int, str] = {}
         indicator_ids: dict[int, str] = {}
         for pos, item in enumerate(draft.items):
@@ -158,7 +164,7 @@ def draft_dataset(
                 "kind": kind,
                 "deadline": item.deadline,
                 "source_id": sid,
-                "note": item.quote[:500],
+                "note": _provenance(item, draft.name),
             }
             if kind != "milestone":
                 fields.update(comparator=item.comparator, unit=item.unit)
@@ -201,14 +207,14 @@ def draft_dataset(
                 "id": _unique(f"{ind[:60]}.{_slug(item.period or 'period', 12)}", taken),
                 "indicator": ind,
                 "target_id": target_id,
-                "period": (item.period or "").replace("/", "/"),
+                "period": item.period,
                 "value": item.value,
                 "growth_yoy": item.growth_yoy,
                 "unit": item.unit,
                 "qualifier": _qualifier(item.comparator),
                 "source_id": sid,
                 "published": published,
-                "note": item.quote[:500],
+                "note": _provenance(item, draft.name),
             }
             observations.append(Observation.model_validate(fields))
             review["observations"].append(_review(item, draft.name))

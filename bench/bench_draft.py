@@ -30,6 +30,7 @@ drafter must do). The goal is under 1 s for the whole draft.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 import tomllib
@@ -219,8 +220,6 @@ def best_of(repeat: int, fn: Any) -> float:
 
 
 def speed(seeds: Path, repeat: int) -> float:
-    import re
-
     from xlreport.draft.document import text_from_html
 
     body = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt")))
@@ -244,6 +243,37 @@ def speed(seeds: Path, repeat: int) -> float:
     verdict = "under" if max(t_text, t_html) < 1.0 else "OVER"
     print(f"goal: under 1 s for the whole draft: {verdict} ({max(t_text, t_html):.3f} s)")
     return max(t_text, t_html)
+
+
+def worst_cases(repeat: int) -> None:
+    """Hostile input at the size limit: the time stays bounded (linear in the size)."""
+    from xlreport.draft.document import MAX_BYTES
+    from xlreport.errors import DraftInputError
+
+    cases = {
+        "figures without a full stop": "The city will build 40 stations by 2026, ",
+        "digits and commas": "1,",
+        "numbers and spaces": " 12 ",
+        "comparator words": "about more than at least ",
+        "full stops only": ". ",
+    }
+    base_text = "x " * (MAX_BYTES // 2)
+    base = best_of(repeat, lambda: re.findall(r"\S+", base_text))
+    print(f"\nHostile input of {MAX_BYTES // (1024 * 1024)} MB (the size limit; best of {repeat})")
+    print(f"{'input':<44} {'seconds':>9} {'x baseline':>11}  outcome")
+    for name, unit in cases.items():
+        text = (unit * (MAX_BYTES // len(unit) + 1))[:MAX_BYTES]
+        outcome = ""
+
+        def run(text: str = text) -> None:
+            nonlocal outcome
+            try:
+                outcome = f"{len(draft_text(text).items)} items"
+            except DraftInputError as exc:
+                outcome = f"refused: {str(exc)[:40]}"
+
+        t = best_of(repeat, run)
+        print(f"{name:<44} {t:>9.3f} {t / base:>11.1f}  {outcome}")
 
 
 def main() -> int:
@@ -272,6 +302,7 @@ def main() -> int:
         args.show_misses,
     )
     speed(args.seeds, args.repeat)
+    worst_cases(max(1, args.repeat // 2))
     return 0
 
 

@@ -195,7 +195,7 @@ def test_fifty_megabytes_of_text_is_refused_without_reading_it_all(
             fh.write(line)
     assert path.stat().st_size >= 50 * 1024 * 1024
     code, _, err = _run(capsys, "data", "draft", str(path))
-    assert code == 1 and "huge.txt: over 4 MB" in err
+    assert code == 1 and "huge.txt: over 2 MB" in err
 
 
 def test_chinese_text_in_gb18030_is_read(

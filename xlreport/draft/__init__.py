@@ -23,6 +23,7 @@ from pathlib import Path
 from xlreport.draft.document import MAX_BYTES, Document, read_document
 from xlreport.draft.extraction import DraftItem, extract_items
 from xlreport.draft.output import JSON_KEYS, Draft, draft_dataset, item_json, write_draft_workbook
+from xlreport.errors import DraftInputError
 
 __all__ = [
     "JSON_KEYS",
@@ -46,4 +47,7 @@ def draft_text(text: str, *, name: str = "text", published: date | None = None) 
 def draft_file(path: Path, *, published: date | None = None) -> Draft:
     """Read ``path`` (plain text or saved HTML) and draft it; offsets are into ``Draft.text``."""
     doc: Document = read_document(Path(path))
-    return draft_text(doc.text, name=doc.name, published=published)
+    try:
+        return draft_text(doc.text, name=doc.name, published=published)
+    except DraftInputError as exc:
+        raise DraftInputError(f"{doc.name}: {exc}") from None

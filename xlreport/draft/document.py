@@ -26,7 +26,7 @@ from xlreport.errors import DraftInputError
 __all__ = ["MAX_BYTES", "Document", "read_document", "text_from_html"]
 
 #: The largest announcement read: a long press release is under 100 KB of text.
-MAX_BYTES = 4 * 1024 * 1024
+MAX_BYTES = 2 * 1024 * 1024
 
 _BLOCKS = frozenset(
     [

@@ -27,8 +27,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from xlreport.draft.numbers import COUNT_NOUNS, SAME_UNIT, Quantity, find_quantities
+from xlreport.errors import DraftInputError
 
-__all__ = ["DraftItem", "extract_items", "split_sentences"]
+__all__ = ["MAX_SENTENCE", "DraftItem", "extract_items", "split_sentences"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +69,41 @@ _ABBREV = re.compile(
 _SENTENCE_END = re.compile(r"[.!?。！？](?=[\"”’)\]]?(?:\s|$))|\n\s*\n|\n")
 
 
+#: More sentences than this is not an announcement (a 5,000-word one has about 250).
+MAX_SENTENCES = 20_000
+#: A sentence without a digit or a number word holds no item: skipped at once.
+_MAY_HOLD_ITEMS = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|"
+    r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|half|thirds?|"
+    r"quarters?|fifths?|double|triple|treble|quadruple)\b|[万亿]",
+    re.I,
+)
+
+#: A "sentence" longer than this (a page of figures without a full stop) is cut at a space,
+#: so that the work per figure stays bounded whatever the input.
+MAX_SENTENCE = 1500
+
+
+def _cut_long(s: int, e: int, heading: bool, text: str) -> list[tuple[int, int, bool]]:
+    pieces: list[tuple[int, int, bool]] = []
+    while e - s > MAX_SENTENCE:
+        cut = text.rfind(" ", s + MAX_SENTENCE // 2, s + MAX_SENTENCE)
+        cut = cut if cut > s else s + MAX_SENTENCE
+        pieces.append((s, cut, heading))
+        s = cut
+        while s < e and text[s].isspace():
+            s += 1
+    if e > s:
+        pieces.append((s, e, heading))
+    return pieces
+
+
 def split_sentences(text: str) -> list[tuple[int, int, bool]]:
     """(start, end, is_heading) of each sentence; a heading is a line without a full stop."""
+    return [p for s, e, h in _split_sentences(text) for p in _cut_long(s, e, h, text)]
+
+
+def _split_sentences(text: str) -> list[tuple[int, int, bool]]:
     out: list[tuple[int, int, bool]] = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
@@ -78,6 +112,11 @@ def split_sentences(text: str) -> list[tuple[int, int, bool]]:
         if m.group(0) == "." and _ABBREV.search(text[max(0, start) : m.end()]):
             continue
         stripped = piece.strip()
+        if len(out) >= MAX_SENTENCES:
+            raise DraftInputError(
+                f"more than {MAX_SENTENCES:,} sentences, more than any announcement has: "
+                "draft the article itself, not a collection or a data dump"
+            )
         if stripped:
             s = start + (len(piece) - len(piece.lstrip()))
             e = s + len(stripped)
@@ -405,10 +444,37 @@ def _comparator(before: str) -> str | None:
 
 
 _INDICATOR_STOP = frozenset(
-    (
-        "will should shall is are was that which to and while with saw see for of by in "
-        "expects the a an achieve reach hit yuan percent its their"
-    ).split()
+    [
+        "will",
+        "should",
+        "shall",
+        "is",
+        "are",
+        "was",
+        "that",
+        "which",
+        "to",
+        "and",
+        "while",
+        "with",
+        "saw",
+        "see",
+        "for",
+        "of",
+        "by",
+        "in",
+        "expects",
+        "the",
+        "a",
+        "an",
+        "achieve",
+        "reach",
+        "hit",
+        "yuan",
+        "percent",
+        "its",
+        "their",
+    ]
 )
 _AFTER_OF = re.compile(
     r"\s+(?:of|for|in)\s+((?!about|around|nearly|more|at|over)[\w'’-]+(?:\s+[\w'’-]+){0,5}?)"
@@ -519,6 +585,8 @@ def extract_items(text: str, *, published: date | None = None) -> list[DraftItem
         if heading:
             continue
         sentence = text[s:e]
+        if not _MAY_HOLD_ITEMS.search(sentence):
+            continue
         new = _sentence_items(sentence, s, ctx, items)
         # a "more than double" cue without its own figure waits for the baselines after it
         cue = _multiple_cue(sentence, s, ctx)

@@ -164,7 +164,8 @@ def read_document(path: Path, *, max_bytes: int = MAX_BYTES) -> Document:
         )
     if not data.strip():
         raise DraftInputError(f"{name}: the file is empty; nothing to draft")
-    _check_binary(name, data)
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        _check_binary(name, data)
     text = _decode(name, data)
     if _looks_html(path, text[:2000]):
         extracted = text_from_html(text)

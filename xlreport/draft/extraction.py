@@ -753,14 +753,12 @@ def _sentence_items(
             _FUTURE.search(sentence[q.end : next_start])
         )
         is_baseline = qi in baseline_of
-        if time is not None and time.past is True:
-            kind = "observation"
+        if is_baseline or (time is not None and time.past is True):
+            kind = "observation"  # "up from 22 percent in 2024": a baseline even this year
         elif time is not None and time.past is False:
             kind = "target"
-        elif (
-            is_baseline
-            or (past_verb and not future_clause)
-            or (sentence_past and not future_clause and time is None)
+        elif (past_verb and not future_clause) or (
+            sentence_past and not future_clause and time is None
         ):
             kind = "observation"
         elif time is None and not sentence_future and not ctx.horizon:

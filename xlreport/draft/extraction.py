@@ -431,10 +431,6 @@ _LEAD_WORDS = re.compile(
 # ------------------------------------------------------------------------------- helpers
 
 
-def _clause_before(sentence: str, pos: int, floor: int) -> str:
-    return sentence[floor:pos]
-
-
 def _comparator(before: str) -> str | None:
     tail = before[-40:]
     for pattern, name in _COMPARATORS:
@@ -587,7 +583,16 @@ def extract_items(text: str, *, published: date | None = None) -> list[DraftItem
         sentence = text[s:e]
         if not _MAY_HOLD_ITEMS.search(sentence):
             continue
-        new = _sentence_items(sentence, s, ctx, items)
+        # links inside a sentence are positions in its own list; make them positions in items
+        shift = len(items)
+        new = [
+            replace(
+                i,
+                baseline=None if i.baseline is None else i.baseline + shift,
+                target=None if i.target is None else i.target + shift,
+            )
+            for i in _sentence_items(sentence, s, ctx)
+        ]
         # a "more than double" cue without its own figure waits for the baselines after it
         cue = _multiple_cue(sentence, s, ctx)
         if cue is not None and not any(i.kind == "target" and i.unit for i in new):
@@ -671,9 +676,7 @@ def _expand_multiple(
         items[index] = replace(base, target=len(items) - 1)
 
 
-def _sentence_items(
-    sentence: str, offset: int, ctx: _Context, earlier: list[DraftItem]
-) -> list[DraftItem]:
+def _sentence_items(sentence: str, offset: int, ctx: _Context) -> list[DraftItem]:
     quantities = find_quantities(sentence)
     times = find_times(sentence, ctx.published)
     sentence_past = any(t.past is True for t in times)
@@ -724,9 +727,7 @@ def _sentence_items(
             else:
                 used.add(qi)
                 continue
-        if q.unit == "units":
-            pass
-        elif q.unit not in ("percent",) and q.unit is not None and q.noun:
+        elif q.unit not in ("percent", "units") and q.noun:
             last_count_unit = q.unit
         # "up from X in 2020" / "from X in 2020": the baseline of the quantity before it
         if re.search(r"\b(?:up|down|rising|increasing|growing)?\s*from\s*$", before) and qi > 0:
@@ -768,8 +769,6 @@ def _sentence_items(
         if time is None and kind == "observation":
             past_times = [t for t in times if t.past is True and t.period]
             time = past_times[-1] if past_times else None
-            if time is None and is_baseline:
-                time = None
         confidence = 0.9
         notes: list[str] = []
         if q.unit == "units":
@@ -872,7 +871,6 @@ def _sentence_items(
             )
         out.append(item)
         prev_end = q.end
-        _ = earlier
     # link baselines: "up from 7.8 percent in 2020" after its target, or an earlier actual
     # of the same unit in the sentence ("While X churned out 238,600 ..., output should exceed")
     _link_baselines(out)
@@ -1016,6 +1014,7 @@ _CLAUSE_CUT = re.compile(r",\s+(?:and|while|but|with)\s+|;\s*|,\s+(?=which\b)")
 
 
 def _link_baselines(out: list[DraftItem]) -> None:
+    """Link each actual to a later target of the same unit in its sentence (positions in out)."""
     for i, obs in enumerate(out):
         if obs.kind != "observation" or obs.value is None or obs.target is not None:
             continue
@@ -1030,33 +1029,17 @@ def _link_baselines(out: list[DraftItem]) -> None:
                 and "/" not in obs.period
                 and int(obs.period[:4]) < int(tgt.deadline[:4])
             ):
-                # indices are made absolute when the sentence's items join the list
-                out[j] = replace(tgt, baseline=-(i + 1))
-                out[i] = replace(obs, target=-(j + 1))
+                out[j] = replace(tgt, baseline=i)
+                out[i] = replace(obs, target=j)
                 break
 
 
 def _dedupe(items: list[DraftItem]) -> list[DraftItem]:
-    """Drop repeats (a caption restating the body); resolve link indices to positions."""
-    # sentence-relative links (negative) become absolute positions first
-    resolved: list[DraftItem] = list(items)
-    # find each item's sentence group to resolve negative indices
-    groups: dict[int, list[int]] = {}
-    for pos, item in enumerate(resolved):
-        groups.setdefault(item.start, []).append(pos)
-    for _start, members in groups.items():
-        sentence_items = [m for m in members if resolved[m].target_kind != "multiple"]
-        for pos in members:
-            it = resolved[pos]
-            b, t = it.baseline, it.target
-            if b is not None and b < 0 and -b - 1 < len(sentence_items):
-                b = sentence_items[-b - 1]
-            if t is not None and t < 0 and -t - 1 < len(sentence_items):
-                t = sentence_items[-t - 1]
-            resolved[pos] = replace(it, baseline=b, target=t)
-    seen: dict[tuple[object, ...], int] = {}
+    """Drop repeats (a caption restating the body); links to a repeat go to its first."""
+    first_of: dict[tuple[object, ...], int] = {}
+    kept_as: dict[int, int] = {}  # old position -> new position
     keep: list[int] = []
-    for pos, item in enumerate(resolved):
+    for pos, item in enumerate(items):
         key = (
             item.kind,
             item.value,
@@ -1067,15 +1050,16 @@ def _dedupe(items: list[DraftItem]) -> list[DraftItem]:
             item.period,
             item.growth_yoy,
         )
-        if key in seen:
+        if key in first_of:
+            kept_as[pos] = kept_as[first_of[key]]
             continue
-        seen[key] = pos
+        first_of[key] = pos
+        kept_as[pos] = len(keep)
         keep.append(pos)
-    new_index = {old: new for new, old in enumerate(keep)}
     final: list[DraftItem] = []
     for old in keep:
-        it = resolved[old]
-        b = new_index.get(it.baseline) if it.baseline is not None else None
-        t = new_index.get(it.target) if it.target is not None else None
+        it = items[old]
+        b = kept_as.get(it.baseline) if it.baseline is not None else None
+        t = kept_as.get(it.target) if it.target is not None else None
         final.append(replace(it, baseline=b, target=t))
     return final

@@ -12,8 +12,9 @@ Quality. Each document is drafted and its items are compared with a hand-made an
   drafter is the source's ``published`` (None where the dataset says it is unknown);
 - held-out sets: the synthetic news items (written for the purpose) of
   ``tests/data/draft/heldout/`` (scored once before any change made for them, then used
-  for development: see docs/drafting.md) and ``tests/data/draft/heldout2/`` (written
-  before those changes and never tuned on), against their ``.expected.toml``.
+  for development: see docs/drafting.md), ``tests/data/draft/heldout3/`` (the same, in
+  another house style) and ``tests/data/draft/heldout2/`` (written before the changes
+  made for the first set and never tuned on), against their ``.expected.toml``.
 
 An expected item and a drafted one match when kind (target or observation), unit and
 year (a target's deadline year, an observation's period end year) agree and the value
@@ -294,6 +295,12 @@ def main() -> int:
         "First held-out set, synthetic (tests/data/draft/heldout): scored once unseen, "
         "then used for development",
         heldout_cases(DRAFT_DATA / "heldout"),
+        args.show_misses,
+    )
+    run_set(
+        "Third held-out set, synthetic (tests/data/draft/heldout3): scored once unseen, "
+        "then used for development",
+        heldout_cases(DRAFT_DATA / "heldout3"),
         args.show_misses,
     )
     run_set(

@@ -293,3 +293,29 @@ def test_offsets_point_at_the_quote() -> None:
     text = "Intro line without a stop\n\nFirst. The city will build 40 stations by 2026. Last."
     item = one(text)
     assert text[item.start : item.end] == item.quote == "The city will build 40 stations by 2026."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "period"),
+    [
+        ("Marine output grew 11.3 percent in the first quarter of 2023.", "2023-Q1"),
+        ("Exports rose 4 percent year-on-year in Q3 2023.", "2023-Q3"),
+    ],
+)
+def test_quarters(sentence: str, period: str) -> None:
+    item = one(sentence, date(2024, 1, 10))
+    assert (item.kind, item.period) == ("observation", period)
+
+
+def test_passive_past_after_the_figure_is_an_actual() -> None:
+    # no date in the sentence: "were signed" is what makes it a reported figure, of the
+    # year of publication
+    item = one(
+        "In the fourth quarter alone, 19 new aerospace projects were signed.", date(2025, 2, 26)
+    )
+    assert (item.kind, item.value, item.unit, item.period) == (
+        "observation",
+        19.0,
+        "projects",
+        "2025",
+    )

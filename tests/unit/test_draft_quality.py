@@ -47,7 +47,7 @@ def test_seeds_against_the_embedded_dataset() -> None:
     assert precision >= 0.9 and recall >= 0.9, (precision, recall)
 
 
-@pytest.mark.parametrize("folder", ["heldout", "heldout2"])
+@pytest.mark.parametrize("folder", ["heldout", "heldout2", "heldout3"])
 def test_synthetic_held_out_items(folder: str) -> None:
     bench = _bench()
     precision, recall = _totals(

@@ -180,6 +180,14 @@ _TIME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
+        "quarter",
+        re.compile(
+            rf"\b(?:in\s+)?the\s+(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter\s+"
+            rf"of\s+{_YEARREF}|\bQ(?P<qn>[1-4])\s+(?P<qy>(?:19|20)\d\d)\b",
+            re.I,
+        ),
+    ),
+    (
         "past_years",
         re.compile(
             r"\b(?:in\s+|over\s+)?the\s+past\s+(?P<n>two|three|four|five|ten|\d)\s+years", re.I
@@ -285,6 +293,19 @@ def _time_ref(name: str, m: re.Match[str], published: date | None) -> TimeRef | 
         period = f"{year}-YTD{month:02d}" if month < 12 else str(year)
         end = _month_end(year, month)
         return TimeRef(s, e, year, period, end.isoformat(), _is_past(end, published))
+    if name == "quarter":
+        if m["qn"]:
+            n, year = int(m["qn"]), int(m["qy"])
+        else:
+            n = {"first": 1, "second": 2, "third": 3, "fourth": 4}.get(m["q"].lower()) or int(
+                m["q"][0]
+            )
+            resolved = _resolve_year(m, published)
+            if resolved is None:
+                return None
+            year = resolved
+        end = _month_end(year, 3 * n)
+        return TimeRef(s, e, year, f"{year}-Q{n}", end.isoformat(), _is_past(end, published))
     if name == "past_years":
         if pub_year is None:
             return None
@@ -330,6 +351,11 @@ _PAST_VERB = re.compile(
     r"amounted|hit|saw|was|were|had|churned\s+out|produced|attracted|introduced|registered|"
     r"recorded|posted|exceeded|topped|stood|generated|achieved|has\s+reached|have\s+reached|"
     r"fell|declined|dropped)\b",
+    re.I,
+)
+_PASSIVE_PAST = re.compile(
+    r"[^,;]{0,60}?\b(?:was|were|had\s+been|have\s+been|has\s+been)\s+(?!expected|projected|"
+    r"planned|set|scheduled|due|targeted)\w+ed\b",
     re.I,
 )
 _GROWTH_BEFORE = re.compile(
@@ -750,6 +776,11 @@ def _sentence_items(sentence: str, offset: int, ctx: _Context) -> list[DraftItem
         past_verb = bool(_PAST_VERB.search(clause[-60:])) and not re.search(
             r"\b(?:will|shall|should|would|to|aims?|expected|projected)\b[^,]*$", clause[-60:], re.I
         )
+        if not past_verb:
+            # a passive after the figure: "19 new aerospace projects were signed"
+            past_verb = bool(_PASSIVE_PAST.match(sentence, q.end)) or bool(
+                _PASSIVE_PAST.match(sentence[q.end : next_start])
+            )
         future_clause = bool(_FUTURE.search(clause)) or bool(
             _FUTURE.search(sentence[q.end : next_start])
         )

@@ -319,3 +319,33 @@ def test_passive_past_after_the_figure_is_an_actual() -> None:
         "projects",
         "2025",
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "indicator"),
+    [
+        (
+            "The zone will see the combined annual output of major pioneering industries of "
+            "healthcare, intelligent production, energy and aerospace amounting to 100 billion "
+            "yuan by 2030.",
+            "combined annual output of major pioneering industries",
+        ),
+        (
+            "It aims to hit about 600 billion yuan in the scale of its cutting-edge industries, "
+            "with industrial output value at 500 billion yuan by 2025.",
+            "industrial output value",  # the second figure: its own measure, after ", with"
+        ),
+        (
+            "The value of display devices should reach 70 billion yuan by 2025, while that for "
+            "smart sensors should reach 80 billion yuan.",
+            "value of smart sensors",  # "that for": the measure named before
+        ),
+        (
+            "The zone will add more than 1,000 high-tech enterprises by 2025.",
+            "high-tech enterprises",
+        ),
+    ],
+)
+def test_indicators_are_named_from_the_sentence(sentence: str, indicator: str) -> None:
+    items = draft_text(sentence, published=PUB).items
+    assert items[-1].indicator == indicator

@@ -507,12 +507,25 @@ _AFTER_OF = re.compile(
 _THAT_OF = re.compile(r"\bthat\s+(?:of|for)\s+((?:[\w'’-]+\s+){0,4}?[\w'’-]+)\s+\w+\s*\w*\s*$")
 
 
+_INTRODUCED = re.compile(
+    r"\b(?:the|its|their|total|combined|annual|whose|\w+['’]s)(?:\s+[\w-]+){0,3}\s+$", re.I
+)
+
+
 def _measure_name(before: str) -> str:
     """ "the industrial value of new-type display devices" from the words before a figure."""
-    matches = list(_MEASURE_RE.finditer(before))
+    cuts = list(_CLAUSE_CUT.finditer(before))
+    matches = list(_MEASURE_RE.finditer(before, cuts[-1].end() if cuts else 0))
+    if not matches:
+        matches = list(_MEASURE_RE.finditer(before))
     if not matches:
         return ""
-    m = matches[-1]
+    # prefer a measure introduced as one ("the combined annual output of ...") to a word of
+    # an enumeration ("healthcare, intelligent production, energy")
+    introduced = [
+        m for m in matches if _INTRODUCED.search(before[max(0, m.start() - 40) : m.start()])
+    ]
+    m = (introduced or matches)[-1]
     # up to four words before the measure noun, and "of/for/in X" after it
     kept: list[str] = []
     for w in reversed(re.findall(r"[\w'’-]+", before[: m.start()])[-4:]):

@@ -66,7 +66,7 @@ _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|No|Nos|St|Co|Ltd|Inc|Corp|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|"
     r"Nov|Dec|vs|etc|e\.g|i\.e|approx|U\.S|U\.K)\.)$",
 )
-_SENTENCE_END = re.compile(r"[.!?。！？](?=[\"”’)\]]?(?:\s|$))|\n\s*\n|\n")
+_SENTENCE_END = re.compile(r"[.!?](?=[\"”’)\]]?(?:\s|$))|[。！？][”’」）]?|\n\s*\n|\n")
 
 
 #: More sentences than this is not an announcement (a 5,000-word one has about 250).
@@ -221,6 +221,16 @@ _TIME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("endof", re.compile(rf"\b(?:by\s+)?the\s+end\s+of\s+{_YEARREF}", re.I)),
     ("lastyear", re.compile(r"\b(?P<rel>last|this|next) year\b", re.I)),
+    # Chinese: 到2025年 (by 2025), 2023年上半年 (first half), 1-7月 (January-July), 去年 (last year)
+    (
+        "zh_ytd",
+        re.compile(
+            r"(?:(?P<y>(?:19|20)\d\d)年)?(?:1|一)\s*(?:-|–|—|至|到)\s*(?P<m>1[0-2]|[1-9])月"
+        ),
+    ),
+    ("zh_half", re.compile(r"(?:(?P<y>(?:19|20)\d\d)年|(?P<rel>今|去)年)?上半年")),
+    ("zh_by", re.compile(r"(?P<prep>到|至|截至|截止到?)\s*(?P<y>(?:19|20)\d\d)\s*年(?:底|末)?")),
+    ("zh_year", re.compile(r"(?P<y>(?:19|20)\d\d)\s*年(?:底|末)?|(?P<rel>今|去|明)年")),
     ("then", re.compile(r"\bby\s+then\b", re.I)),
 ]
 
@@ -258,6 +268,29 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month + 1, 1).fromordinal(date(year, month + 1, 1).toordinal() - 1)
 
 
+_ZH_REL = {"今": 0, "去": -1, "明": 1}
+
+
+def _zh_time_ref(name: str, m: re.Match[str], published: date | None) -> TimeRef | None:
+    s, e = m.start(), m.end()
+    year: int | None = int(m["y"]) if m.groupdict().get("y") else None
+    rel = m.groupdict().get("rel")
+    if year is None and rel and published is not None:
+        year = published.year + _ZH_REL[rel]
+    if year is None:
+        year = published.year if published is not None and name in ("zh_ytd", "zh_half") else None
+    if year is None:
+        return None
+    if name in ("zh_ytd", "zh_half"):
+        month = 6 if name == "zh_half" else int(m["m"])
+        end = _month_end(year, month)
+        period = f"{year}-YTD{month:02d}" if month < 12 else str(year)
+        return TimeRef(s, e, year, period, end.isoformat(), _is_past(end, published))
+    end = date(year, 12, 31)
+    prep = "by" if name == "zh_by" else "in"
+    return TimeRef(s, e, year, str(year), str(year), _is_past(end, published), from_prep=prep)
+
+
 def find_times(sentence: str, published: date | None) -> list[TimeRef]:
     """Every time expression of a sentence, the longest first where they overlap."""
     found: list[TimeRef] = []
@@ -293,6 +326,8 @@ def _time_ref(name: str, m: re.Match[str], published: date | None) -> TimeRef | 
         period = f"{year}-YTD{month:02d}" if month < 12 else str(year)
         end = _month_end(year, month)
         return TimeRef(s, e, year, period, end.isoformat(), _is_past(end, published))
+    if name.startswith("zh_"):
+        return _zh_time_ref(name, m, published)
     if name == "quarter":
         if m["qn"]:
             n, year = int(m["qn"]), int(m["qy"])
@@ -343,11 +378,11 @@ def _time_ref(name: str, m: re.Match[str], published: date | None) -> TimeRef | 
 _FUTURE = re.compile(
     r"\b(?:will|shall|should|would|aims?|aiming|aimed\s+to|plans?\s+to|planned\s+to|plan|goals?|"
     r"targets?|expects?|expected|projected|strives?|seeks?|intends?|is\s+to|are\s+to|to\s+be|"
-    r"by\s+(?:19|20)\d\d|looking\s+to|sets?\s+out)\b",
+    r"by\s+(?:19|20)\d\d|looking\s+to|sets?\s+out)\b|将|力争|预计|计划|目标|到\s*(?:19|20)\d\d\s*年",
     re.I,
 )
 _PAST_VERB = re.compile(
-    r"\b(?:reached|surged|rose|grew|increased|jumped|climbed|expanded|totaled|totalled|"
+    r"(?:实现|完成了|达到了)|\b(?:reached|surged|rose|grew|increased|jumped|climbed|expanded|totaled|totalled|"
     r"amounted|hit|saw|was|were|had|churned\s+out|produced|attracted|introduced|registered|"
     r"recorded|posted|exceeded|topped|stood|generated|achieved|has\s+reached|have\s+reached|"
     r"fell|declined|dropped)\b",
@@ -359,8 +394,8 @@ _PASSIVE_PAST = re.compile(
     re.I,
 )
 _GROWTH_BEFORE = re.compile(
-    r"\b(?:surged|rose|grew|increased|jumped|climbed|expanded|soared|up|fell|dropped|"
-    r"declined|down|growth\s+of|increase\s+of|rise\s+of)(?:\s+by)?\s*$",
+    r"(?:\b(?:surged|rose|grew|increased|jumped|climbed|expanded|soared|up|fell|dropped|"
+    r"declined|down|growth\s+of|increase\s+of|rise\s+of)(?:\s+by)?|同比增长|同比|增长|增速为?)\s*$",
     re.I,
 )
 _YOY_AFTER = re.compile(
@@ -405,6 +440,13 @@ _COMPARATORS: list[tuple[re.Pattern[str], str]] = [
         "about",
     ),
 ]
+_ZH_COMPARATORS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(?:不超过|不高于|最多|控制在)\s*$"), "at_most"),
+    (re.compile(r"(?:不低于|不少于|至少|达到?)\s*$"), "at_least"),
+    (re.compile(r"(?:超过|超|逾|突破|高于|多于)\s*$"), "more_than"),
+    (re.compile(r"(?:约|大约|近|将近|接近)\s*$"), "about"),
+]
+_ZH_AFTER = re.compile(r"^\s*(?:(?:以上|多)|(?P<about>左右))")
 _UPPER = re.compile(r"\b(?:nearly|almost|approaching|approach|close\s+to|just\s+under)\s*$", re.I)
 _MULTIPLE = re.compile(
     r"\b(?P<more>more\s+than\s+|over\s+|at\s+least\s+)?(?P<word>double|doubled|doubling|triple|tripled|treble|quadruple)\b",
@@ -442,9 +484,11 @@ _MEASURE = (
     r"scale|size|sales|income|GDP|spending|capacity|production|growth\s+rate|share|exports|imports|"
     r"profits?|volume"
 )
-_MEASURE_RE = re.compile(rf"\b(?:{_MEASURE})\b", re.I)
+_ZH_MEASURE = r"产值|增加值|投资|营收|营业收入|收入|销售额|规模|出口额?"
+_MEASURE_RE = re.compile(rf"\b(?:{_MEASURE})\b|{_ZH_MEASURE}", re.I)
 _MONEY_MEASURE = re.compile(
-    r"\b(?:output|value|revenue|investment|turnover|scale|size|sales|income|GDP|spending|exports|profits?)\b",
+    r"\b(?:output|value|revenue|investment|turnover|scale|size|sales|income|GDP|spending|"
+    rf"exports|profits?)\b|{_ZH_MEASURE}",
     re.I,
 )
 _LEAD_WORDS = re.compile(
@@ -457,9 +501,15 @@ _LEAD_WORDS = re.compile(
 # ------------------------------------------------------------------------------- helpers
 
 
-def _comparator(before: str) -> str | None:
+def _comparator(before: str, after: str = "") -> str | None:
     tail = before[-40:]
     for pattern, name in _COMPARATORS:
+        if pattern.search(tail):
+            return name
+    zh_after = _ZH_AFTER.match(after)
+    if zh_after:
+        return "about" if zh_after["about"] else "more_than"  # 100亿元左右, 1000家以上
+    for pattern, name in _ZH_COMPARATORS:
         if pattern.search(tail):
             return name
     return None
@@ -512,6 +562,17 @@ _INTRODUCED = re.compile(
 )
 
 
+_CJK_WORD = re.compile(r"[\u4e00-\u9fff]")
+_ZH_LEAD = re.compile(r"^(?:力争|预计|计划|将|全年|今年|去年|其中|同比)+")
+
+
+def _zh_measure_name(before: str, m: re.Match[str]) -> str:
+    """ "未来产业产值": the Chinese characters run on up to the measure word, without verbs."""
+    head = re.search(r"[\u4e00-\u9fff]{0,8}$", before[: m.start()])
+    name = (head.group(0) if head else "") + m.group(0)
+    return _ZH_LEAD.sub("", name)
+
+
 def _measure_name(before: str) -> str:
     """ "the industrial value of new-type display devices" from the words before a figure."""
     cuts = list(_CLAUSE_CUT.finditer(before))
@@ -526,6 +587,8 @@ def _measure_name(before: str) -> str:
         m for m in matches if _INTRODUCED.search(before[max(0, m.start() - 40) : m.start()])
     ]
     m = (introduced or matches)[-1]
+    if _CJK_WORD.match(m.group(0)):
+        return _zh_measure_name(before, m)
     # up to four words before the measure noun, and "of/for/in X" after it
     kept: list[str] = []
     for w in reversed(re.findall(r"[\w'’-]+", before[: m.start()])[-4:]):
@@ -784,7 +847,9 @@ def _sentence_items(sentence: str, offset: int, ctx: _Context) -> list[DraftItem
         floor = max([prev_end] + [quantities[j].end for j in range(qi) if j in definitions])
         before = sentence[max(floor, q.start - 60) : q.start]
         time = _time_for(times, q, prev_end, next_start)
-        comparator_word = _comparator(sentence[max(0, q.start - 60) : q.start])
+        comparator_word = _comparator(
+            sentence[max(0, q.start - 60) : q.start], sentence[q.end : q.end + 4]
+        )
         clause = sentence[floor : q.start]
         past_verb = bool(_PAST_VERB.search(clause[-60:])) and not re.search(
             r"\b(?:will|shall|should|would|to|aims?|expected|projected)\b[^,]*$", clause[-60:], re.I
@@ -933,7 +998,7 @@ def _growth_owner(sentence: str, quantities: list[Quantity], qi: int) -> int | N
         if (
             re.fullmatch(
                 r"\s*(?:year[- ]on[- ]year\s*|from\s+a\s+year\s+(?:earlier|ago)\s*)?,?"
-                r"\s*to\s+(?:RMB\s*|a\s+record\s+)?",
+                r"\s*(?:to\s+(?:RMB\s*|a\s+record\s+)?|[，,]?\s*(?:达到|达|至|为))",
                 between,
                 re.I,
             )
@@ -974,9 +1039,14 @@ def _growth_only(
         if unit is None:
             continue
         m = measure[-1]
-        head = re.findall(r"[\w'’-]+", indicator_src[: m.start()])[-3:]
-        head = [w for w in head if w.lower() not in ("the", "its", "their", "city's", "in", "of")]
-        indicator = " ".join([*head, m.group(0)])
+        if _CJK_WORD.match(m.group(0)):
+            indicator = _zh_measure_name(indicator_src, m)
+        else:
+            head = re.findall(r"[\w'’-]+", indicator_src[: m.start()])[-3:]
+            head = [
+                w for w in head if w.lower() not in ("the", "its", "their", "city's", "in", "of")
+            ]
+            indicator = " ".join([*head, m.group(0)])
         out.append(
             DraftItem(
                 kind="observation",

@@ -148,7 +148,7 @@ _PREFIX = r"(?:US\$|HK\$|\$|¥|€|(?:RMB|CNY|USD|EUR)\s?)"
 
 _NUM = rf"(?:{_DIGITS}|{_FRACTION}|{_WORDNUM})"
 _QUANTITY = re.compile(
-    rf"(?<![\w.,/+\-])(?P<prefix>{_PREFIX})?"
+    rf"(?<![A-Za-z0-9_.,/+\-])(?P<prefix>{_PREFIX})?"
     rf"(?P<a>{_NUM})"
     rf"(?:\s*(?:-|–|to)\s*(?P<prefix2>{_PREFIX})?(?P<b>{_NUM}))?"
     rf"(?:\s?(?P<scale>{_SCALE_WORD})\b|(?P<letter>[bmk])\b|(?P<cjk>{_CJK_SCALE}))?",
@@ -203,6 +203,16 @@ _NOUN_STOP = frozenset(
     ]
 )
 _HALF_OF_PERIOD = re.compile(r"\b(?:first|second|latter|former|the)\s+$", re.IGNORECASE)
+#: Chinese measure words after a number, to the model's count unit.
+_CJK_CLASSIFIERS = {
+    "家": "enterprises",
+    "辆": "vehicles",
+    "项": "projects",
+    "人": "people",
+    "名": "people",
+    "座": "stations",
+}
+
 #: The unit of a bare figure that takes the unit of the figure before it.
 SAME_UNIT = "same"
 _ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)\b", re.IGNORECASE)
@@ -360,6 +370,12 @@ def find_quantities(sentence: str) -> list[Quantity]:
                 unit = "percent"
             else:
                 continue
+        if unit is None and sentence[end : end + 1] in _CJK_CLASSIFIERS:
+            # Chinese measure words: "1000家企业" (enterprises), "120万辆" (vehicles)
+            unit = _CJK_CLASSIFIERS[sentence[end]]
+            end += 1
+            run = re.match(r"(?:以上|多|左右)?([\u4e00-\u9fff]{1,12})", sentence[end:])
+            noun = run.group(1) if run else ""
         if unit is None:
             counted = _count_noun(sentence, end)
             if counted is None:

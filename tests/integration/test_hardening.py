@@ -641,7 +641,10 @@ def test_report_month_year_1_is_a_one_line_error(capsys: pytest.CaptureFixture[s
     _init(capsys)
     code, _, err = _run(capsys, "report", "--month", "0001-01")
     assert code == 1
-    assert err == "Error: month '0001-01': the year must be from 1900 to 2200\n"
+    assert err == (
+        "Error: month 0001-01 is out of range: write YYYY-MM with a year from 1900 to 2200, "
+        "e.g. 2024-05\n"
+    )
 
 
 @pytest.mark.parametrize(

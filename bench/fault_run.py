@@ -117,9 +117,11 @@ def trial_report(root: Path, env: dict[str, str], delay: float) -> str:
     code = killed(env, delay, "report", "--month", MONTH, "--as-of", AS_OF)
     if _tmpdir_left(root):
         return "TMPDIR LEFTOVERS"
+    # the killed writer's own hidden temporaries (.xlreport-tmp-*) are not the report:
+    # they are removed as stale by a later run; the visible file must be whole
     for p in (root / "out").glob("*.xlsx"):
-        if p.stat().st_size == 0:
-            return "EMPTY FILE"
+        if not p.name.startswith(".") and not zipfile.is_zipfile(p):
+            return "BROKEN FILE"
     return "ok" if code == -9 else "finished"
 
 

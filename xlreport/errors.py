@@ -19,7 +19,8 @@ the cell, a scheduled run records it.
     ├── ProgressError             progress measures asked of impossible input
     ├── TemplateError             an invalid report template (lists every problem)
     ├── OutputError               a file could not be written (path named)
-    └── ScheduleError             schedule configuration or run failure
+    ├── ScheduleError             schedule configuration or run failure
+    └── AddinError                the Office add-in server: certificate, token, address
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = [
+    "AddinError",
     "DataError",
     "FxError",
     "OutputError",
@@ -122,3 +124,7 @@ class OutputError(XlreportError):
 
 class ScheduleError(XlreportError):
     """A schedule configuration problem or a failed scheduled run."""
+
+
+class AddinError(XlreportError):
+    """The Office add-in server cannot start or serve: certificate, token or address."""

@@ -519,6 +519,7 @@ def _about() -> dict[str, Any]:
 @excel_function(
     "What this workbook reads: xlreport version, database (password hidden), data vintage "
     "(latest publication date) and store revision.",
+    returns="table",  # without a field: a two-column table with a header row
     field="version, database, data_vintage, revision, today, python or xlwings; empty: "
     "all, as a two-column table.",
 )

@@ -291,6 +291,7 @@ def create_app(
         Route("/functions.json", functions_json),
         Route("/catalog.js", catalog_script),
         Route("/assets/icon-{size:int}.png", icon),
+        Route("/favicon.ico", lambda request: Response(icon_png(32), media_type="image/png")),
         Route("/api/health", health),
         Route("/api/call", call, methods=["POST"]),
         Route("/api/report", report, methods=["POST"]),

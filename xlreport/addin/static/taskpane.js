@@ -13,14 +13,18 @@
     module.exports = api;
   } else {
     root.xlreportPane = api;
-    const start = (info) => api.init(root, info);
-    if (root.Office && typeof root.Office.onReady === "function") {
-      root.Office.onReady(start);
-    } else if (root.document.readyState === "loading") {
-      root.document.addEventListener("DOMContentLoaded", start);
-    } else {
-      start();
-    }
+    // Office.onReady can come before the page is parsed (a cached reload): wait for both
+    const domReady = new Promise((resolve) => {
+      if (root.document.readyState === "loading") {
+        root.document.addEventListener("DOMContentLoaded", resolve);
+      } else {
+        resolve();
+      }
+    });
+    const officeReady = root.Office && typeof root.Office.onReady === "function"
+      ? new Promise((resolve) => root.Office.onReady(resolve))
+      : Promise.resolve(null);
+    Promise.all([officeReady, domReady]).then(([info]) => api.init(root, info));
   }
 })(typeof self !== "undefined" ? self : this, function () {
   "use strict";

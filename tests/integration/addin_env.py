@@ -66,6 +66,8 @@ def running_server(origins: list[str] | None = None, **options: Any) -> Iterator
     tls = TlsFiles(certs.cert, certs.key, made_here=True)
     app = create_app(token=TOKEN, origins=origins or ["https://localhost:8443"], **options)
     context = ssl.create_default_context(cafile=str(certs.ca_cert))
-    with BackgroundServer(app, tls) as server:
-        with httpx.Client(base_url=server.url, verify=context, timeout=60) as client:
-            yield Running(server.url, client, certs.ca_cert, tls)
+    with (
+        BackgroundServer(app, tls) as server,
+        httpx.Client(base_url=server.url, verify=context, timeout=60) as client,
+    ):
+        yield Running(server.url, client, certs.ca_cert, tls)

@@ -49,7 +49,7 @@ def _local(el: etree._Element) -> str:
 
 
 def test_top_level_follows_the_schema(root: etree._Element) -> None:
-    assert root.tag == "{%s}OfficeApp" % NS["o"]
+    assert root.tag == "{{{}}}OfficeApp".format(NS["o"])
     assert root.get(XSI_TYPE) == "TaskPaneApp"
     assert [_local(c) for c in root if isinstance(c.tag, str)] == OFFICE_APP_ORDER
     assert uuid.UUID(root.findtext("o:Id", namespaces=NS)) == uuid.UUID(addin_id(BASE))
@@ -66,7 +66,9 @@ def test_top_level_follows_the_schema(root: etree._Element) -> None:
 
 
 def test_every_url_is_https_on_the_server(root: etree._Element) -> None:
-    urls = [el.get("DefaultValue") for el in root.iter() if el.get("DefaultValue", "")[:4] == "http"]
+    urls = [
+        el.get("DefaultValue") for el in root.iter() if el.get("DefaultValue", "")[:4] == "http"
+    ]
     assert len(urls) >= 10
     assert all(u.startswith(BASE + "/") for u in urls), urls
 
@@ -104,11 +106,16 @@ def test_every_resource_id_is_defined_once_and_short(root: etree._Element) -> No
     used = {el.get("resid") for el in root.iter() if el.get("resid")}
     assert used <= set(defined), used - set(defined)
     assert all(len(r) <= 32 for r in used)  # the schema's limit on resid
-    strings = {el.get("id"): el.get("DefaultValue") for el in resources.iter("{%s}String" % NS["bt"])}
+    strings = {
+        el.get("id"): el.get("DefaultValue")
+        for el in resources.iter("{{{}}}String".format(NS["bt"]))
+    }
     assert strings["Functions.Namespace"] == NAMESPACE == "XLR"
     short = resources.findall("bt:ShortStrings/bt:String", NS)
     assert all(len(s.get("DefaultValue")) <= 125 for s in short)  # ShortString limit
-    urls = {el.get("id"): el.get("DefaultValue") for el in resources.iter("{%s}Url" % NS["bt"])}
+    urls = {
+        el.get("id"): el.get("DefaultValue") for el in resources.iter("{{{}}}Url".format(NS["bt"]))
+    }
     assert urls["Functions.Metadata.Url"] == BASE + "/functions.json"
     assert urls["Functions.Script.Url"] == BASE + "/functions.js"
     assert urls["Taskpane.Url"] == BASE + "/taskpane.html"

@@ -111,8 +111,10 @@ def _call_one(name: str, args: list[Any]) -> Any:
         return {"error": f"unknown function {name!r}: see /functions.json", "code": BAD_NAME}
     func, arity = known
     if len(args) > arity:
-        return {"error": f"{name} takes at most {arity} arguments, not {len(args)}",
-                "code": BAD_VALUE}
+        return {
+            "error": f"{name} takes at most {arity} arguments, not {len(args)}",
+            "code": BAD_VALUE,
+        }
     args = args + [None] * (arity - len(args))  # omitted arguments: empty, as in Excel
     data = excel_cache.DATA
     key = ("addin", name, _key(args))

@@ -158,7 +158,10 @@ def ensure_certificates(
     folder = folder or certificate_folder()
     now = now or datetime.now(UTC)
     paths = CertificatePaths(
-        folder / "ca.crt", folder / "ca.key", folder / "localhost.crt", folder / "localhost.key",
+        folder / "ca.crt",
+        folder / "ca.key",
+        folder / "localhost.crt",
+        folder / "localhost.key",
         created=False,
     )
     try:
@@ -210,6 +213,12 @@ def trust_command(ca_cert: Path, platform: str | None = None) -> list[str] | Non
     if platform == "darwin":
         keychain = Path.home() / "Library" / "Keychains" / "login.keychain-db"
         return [
-            "security", "add-trusted-cert", "-r", "trustRoot", "-k", str(keychain), str(ca_cert),
+            "security",
+            "add-trusted-cert",
+            "-r",
+            "trustRoot",
+            "-k",
+            str(keychain),
+            str(ca_cert),
         ]
     return None

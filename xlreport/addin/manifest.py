@@ -63,6 +63,12 @@ def build_manifest(url: str) -> str:
         "Industrial-plan targets in Excel: the XLR functions and the monthly report, "
         f"from the xlreport server at {base}."
     )
+    started = quoteattr(
+        "Type =XLR. in a cell for the functions; Home > Monthly report for the report."
+    )
+    tooltip = quoteattr(
+        "The xlreport pane: the server in use, its data vintage, the monthly report."
+    )
     images = "\n".join(
         f'        <bt:Image id="Icon.{n}x{n}" DefaultValue={at(f"assets/icon-{n}.png")}/>'
         for n in ICON_SIZES
@@ -101,7 +107,8 @@ def build_manifest(url: str) -> str:
     <SourceLocation DefaultValue={at("taskpane.html")}/>
   </DefaultSettings>
   <Permissions>ReadWriteDocument</Permissions>
-  <VersionOverrides xmlns="http://schemas.microsoft.com/office/taskpaneappversionoverrides" xsi:type="VersionOverridesV1_0">
+  <VersionOverrides xmlns="http://schemas.microsoft.com/office/taskpaneappversionoverrides"
+                    xsi:type="VersionOverridesV1_0">
     <Hosts>
       <Host xsi:type="Workbook">
         <Runtimes>
@@ -172,8 +179,8 @@ def build_manifest(url: str) -> str:
         <bt:String id="ReportButton.Label" DefaultValue="Monthly report"/>
       </bt:ShortStrings>
       <bt:LongStrings>
-        <bt:String id="GetStarted.Description" DefaultValue="Type =XLR. in a cell for the functions; Home > Monthly report for the report."/>
-        <bt:String id="ReportButton.Tooltip" DefaultValue="Open the xlreport pane: the server in use, its data vintage, and the monthly report."/>
+        <bt:String id="GetStarted.Description" DefaultValue={started}/>
+        <bt:String id="ReportButton.Tooltip" DefaultValue={tooltip}/>
       </bt:LongStrings>
     </Resources>
   </VersionOverrides>

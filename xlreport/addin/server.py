@@ -314,8 +314,9 @@ def create_app(
                 allow_headers=["Authorization", "Content-Type"],
                 max_age=600,
             ),
-            Middleware(_ApiGuard, token=token, limiter=_RateLimiter(limits.rate, limits.burst,
-                                                                   clock)),
+            Middleware(
+                _ApiGuard, token=token, limiter=_RateLimiter(limits.rate, limits.burst, clock)
+            ),
         ],
         exception_handlers=handlers,
         max_body_size=limits.max_body,

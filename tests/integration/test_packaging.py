@@ -38,6 +38,12 @@ def test_an_installed_wheel_finds_its_default_template(tmp_path: Path) -> None:
         z.extractall(tmp_path / "site")
     assert {"xlreport/_templates/default.toml", "xlreport/_templates/logo.png"} <= names
     assert "xlreport/data/dataset.toml" in names
+    # the Office add-in's files, served by `xlreport addin serve` from the package itself
+    static = {
+        f"xlreport/addin/static/{n}"
+        for n in ("taskpane.html", "taskpane.js", "functions.js", "taskpane.css", "help.html")
+    }
+    assert static <= names, sorted(static - names)
     # the unpacked wheel first on the path, away from the checkout: its own template
     code = (
         "import xlreport.report.template as t; tpl = t.load_template(); "

@@ -32,6 +32,10 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip
+# the distribution was called "xlreport" before it took its PyPI name, xlreport-plans
+if .venv/bin/python -m pip show -q xlreport >/dev/null 2>&1; then
+  .venv/bin/python -m pip uninstall -q -y xlreport
+fi
 .venv/bin/python -m pip install -q -e ".[dev]"
 if [ ! -d addin-tests/node_modules/office-addin-mock ] || \
    [ addin-tests/package-lock.json -nt addin-tests/node_modules/.package-lock.json ]; then

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up (scripts/setup.sh --dev: the test tools too), start a throwaway PostgreSQL server
-# when one is installed, run the lint and type checks, then the whole test suite. Under CI (CI=true) the PostgreSQL tests are required.
+# when one is installed, run the lint and type checks, then the whole test suite. Under CI
+# (CI=true) the PostgreSQL tests are required.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --dev

@@ -172,3 +172,66 @@ def test_a_bad_month_shows_the_servers_reason(served: tuple[str, str], browser: 
     status = find(By.ID, "report-status").text
     assert status.startswith("No report: no daily CNY->USD rate"), status
     assert find(By.ID, "report-link").get_attribute("hidden") is not None  # nothing to save
+
+
+# Office.js replaces CustomFunctions.associate with its own, which files the functions in
+# CustomFunctions._association.mappings (what Excel's runtime reads); Excel's error type
+# comes with Excel's host script, so this stand-in provides CustomFunctions.Error and
+# ErrorCode. The real functions.js then runs against the real server over HTTPS.
+CUSTOM_FUNCTIONS = """
+window.CustomFunctions = {
+  ErrorCode: {notAvailable: "#N/A", invalidValue: "#VALUE!", invalidName: "#NAME?",
+              invalidNumber: "#NUM!"},
+  Error: class { constructor(code, message) { this.code = code; this.message = message; } },
+};
+"""
+
+RECALCULATE = """
+const done = arguments[arguments.length - 1];
+const calls = () => performance.getEntriesByType("resource")
+  .filter((e) => e.name.endsWith("/api/call")).length;
+const before = calls();
+const f = window.CustomFunctions._association.mappings;
+Promise.allSettled([  // the cells of one recalculation
+  f.XLR_TARGET("lingang-2025.industrial-output"),
+  f.XLR_TARGET("lingang-2025.industrial-output", "unit"),
+  f.XLR_SHARE("nope"),
+  f.XLR_LATEST("lingang-2025.industrial-output", "soon"),
+  f.XLR_TARGETS("lingang-2025", [["id", "unit"]]),
+]).then((settled) => setTimeout(() => done({
+  results: settled.map((s) => s.status === "fulfilled" ? {value: s.value}
+                                : {code: s.reason.code, message: s.reason.message}),
+  requests: calls() - before,
+  associated: Object.keys(f).filter((k) => typeof f[k] === "function"),
+}), 100));
+"""
+
+
+def test_custom_functions_script_batches_one_recalculation_against_the_server(
+    served: tuple[str, str], browser: object
+) -> None:
+    from xlreport.addin.metadata import catalog
+
+    url, token = served
+    driver: object = browser
+    driver.execute_cdp_cmd(  # type: ignore[attr-defined]
+        "Page.addScriptToEvaluateOnNewDocument", {"source": CUSTOM_FUNCTIONS}
+    )
+    driver.get(url + "/taskpane.html")  # type: ignore[attr-defined]
+    driver.execute_script(  # type: ignore[attr-defined]
+        "localStorage.setItem('xlreport.token', arguments[0])", token
+    )
+    driver.refresh()  # type: ignore[attr-defined]
+    driver.set_script_timeout(60)  # type: ignore[attr-defined]
+    got = driver.execute_async_script(RECALCULATE)  # type: ignore[attr-defined]
+    assert got["associated"] == [spec.name for spec in catalog()]
+    assert got["requests"] == 1  # five cells, one request
+    value, unit, unknown, bad_date, table = got["results"]
+    assert value == {"value": 500e9}  # 500 billion CNY, in full units
+    assert unit == {"value": "CNY"}
+    assert unknown["code"] == "#N/A"
+    assert unknown["message"] == "unknown target 'nope': see XLR_TARGETS(plan) for the ids"
+    assert bad_date["code"] == "#VALUE!" and bad_date["message"].startswith("as_of: 'soon'")
+    rows = table["value"]
+    assert rows[0] == ["id", "unit"] and ["lingang-2025.industrial-output", "CNY"] in rows
+    assert len({len(r) for r in rows}) == 1  # a rectangle that spills

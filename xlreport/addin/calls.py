@@ -28,6 +28,7 @@ from functools import cache
 from typing import Any
 
 from xlreport.errors import (
+    AddinError,
     DataError,
     FxError,
     ProgressError,
@@ -48,7 +49,7 @@ BAD_NAME = "#NAME?"
 _LOCK = threading.Lock()  # one batch at a time: the cache is built for one Excel process
 
 
-class CallError(DataError):
+class CallError(AddinError):
     """A request whose shape is wrong (not a list of {name, args}); the API answers 400."""
 
 
@@ -89,9 +90,12 @@ def _from_json(value: Any) -> Any:
 
 
 def _key(value: Any) -> Hashable:
+    """A dictionary key for arguments: lists (ranges) become tuples; the rest is already
+    hashable (None, bool, float, str: what :func:`_from_json` lets through)."""
     if isinstance(value, list):
         return tuple(_key(v) for v in value)
-    return value  # type: ignore[no-any-return]
+    key: Hashable = value
+    return key
 
 
 def _parse(call: Any, index: int) -> tuple[str, list[Any]]:

@@ -131,6 +131,30 @@ def test_latest_actual_follows_the_publication_dates(data: ExcelData) -> None:
     )
 
 
+def test_latest_actual_with_its_qualifier(data: ExcelData) -> None:
+    cutting = "lingang-2025.cutting-edge-scale"  # "nearly 340 billion yuan" in 2021
+    assert f.XLR_LATEST(cutting) == 340e9  # the number, for formulas
+    assert f.XLR_LATEST(cutting, None, "qualifier") == "nearly"
+    assert f.XLR_LATEST(cutting, None, "text") == "nearly 340 bn CNY"
+    assert f.XLR_LATEST(OUTPUT, None, "qualifier") == ""  # exact: no word
+    assert f.XLR_LATEST(OUTPUT, None, "text") == "433.3 bn CNY"
+
+
+def test_status_after_the_deadline_and_unknown_met_is_empty(data: ExcelData) -> None:
+    # a date cell: 2026-12-01, every 2025 deadline has passed
+    when = datetime(2026, 12, 1)
+    assert f.XLR_STATUS(OUTPUT, None, when) == "awaiting final figure"
+    # 433.3 * 1.225 ** 2 = 650.2 bn >= 500 bn
+    assert f.XLR_STATUS(OUTPUT, "outlook", when) == "likely met"
+    assert f.XLR_STATUS(OUTPUT, "met", when) == ""  # unknown until the 2025 figure
+    assert f.XLR_STATUS(OUTPUT, "deadline_passed", when) is True
+    assert f.XLR_STATUS(OUTPUT, "time_elapsed", when) == 1.0
+    tesla = "lingang-pioneer-2030.tesla-storage"  # due 2024-12-31, no report
+    assert f.XLR_STATUS(tesla, None, when) == "unconfirmed"
+    assert f.XLR_STATUS(tesla, "met", when) == ""
+    assert f.XLR_STATUS(OUTPUT, "met") is False  # 2024-12-31: 433.3 bn, not yet 500 bn
+
+
 def test_observations_table_in_force_and_all_vintages(data: ExcelData, store: Store) -> None:
     store.import_dataset(_revision_2023())
     data.refresh()

@@ -271,3 +271,30 @@ def test_milestone_reported_not_done_at_the_deadline_is_not_met() -> None:
     # a 0 for 2024 only says "not yet": before the deadline it is still pending
     early = [obs("p.t", "2024", 0.0, unit="items", published=EARLIER_OUT)]
     assert progress([_milestone()], early, date(2025, 6, 30)).iloc[0]["status"] == "pending"
+
+
+def test_a_missing_year_makes_a_sum_of_yearly_counts_a_lower_bound() -> None:
+    t = target(
+        kind="cumulative",
+        comparator="at_least",
+        value=100.0,
+        unit="projects",
+        baseline_value=None,
+        baseline_period=None,
+    )
+    # 2021, 2022 and 2025 reported (30 + 30 + 30 = 90), 2023 and 2024 missing: at least 90,
+    # so "not met" cannot be told
+    rows = [
+        obs("p.t", y, 30.0, unit="projects", published=FINAL_OUT) for y in ("2021", "2022", "2025")
+    ]
+    row = progress([t], rows, AFTER_FINAL).iloc[0]
+    assert row["latest_value"] == 90.0 and row["assessed_qualifier"] == "lower_bound"
+    assert row["met"] is None and row["status"] == "not assessable"
+    assert row["latest_qualifier"] == "more than"
+    # every year reported: 20 a year for five years = 100 >= 100, met
+    full = [
+        obs("p.t", str(y), 20.0, unit="projects", published=FINAL_OUT) for y in range(2021, 2026)
+    ]
+    row = progress([t], full, AFTER_FINAL).iloc[0]
+    assert row["latest_value"] == 100.0 and row["status"] == "met"
+    assert row["assessed_qualifier"] != "lower_bound"

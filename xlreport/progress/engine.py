@@ -339,7 +339,27 @@ def _cumulative_actuals(tg: pd.DataFrame, valued: pd.DataFrame, n: int) -> pd.Da
     )
     pick["value"] = value
     pick["period_time"] = pick["period_time"].astype(float)
-    # a qualifier on any piece makes the sum a bound: the weakest one wins
+    # a year missing between the start (or the running total) and the last flow, or an
+    # earlier year known only in part, leaves the sum short: it is a lower bound
+    first = np.where(
+        totals["period_time"].notna().to_numpy(),
+        np.floor(totals["period_time"].to_numpy(dtype=float) + 1e-9) + 1,
+        tg["plan_start_year"].to_numpy(dtype=float),
+    )
+    by_row = flows.groupby("row")
+    years = by_row["period_year"].nunique().reindex(range(n)).to_numpy(dtype=float)
+    last_year = by_row["period_year"].max().reindex(range(n)).to_numpy(dtype=float)
+    partial = (flows["period_kind"] == "ytd") & (flows["period_sub"] < 12)
+    partial_before_last = (
+        (partial & (flows["period_year"].to_numpy() < last_year[flows["row"].to_numpy()]))
+        .groupby(flows["row"])
+        .any()
+        .reindex(range(n), fill_value=False)
+    )
+    with np.errstate(invalid="ignore"):
+        gap = (years < last_year - first + 1) | partial_before_last.to_numpy(dtype=bool)
+    pick["qualifier"] = np.where(gap, "lower_bound", pick["qualifier"].to_numpy(dtype=object))
+    pick["gap"] = gap
     return pick
 
 

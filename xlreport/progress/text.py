@@ -249,8 +249,10 @@ def explain_row(r: Mapping[str, Any]) -> str:
         return _join([f"not assessable: {reason}", _latest(r), _needs(r, short=True)])
     method = r["method"]
     if method == "Eurostat growth-ratio":
+        act = r["actual_cagr"]
+        moved = f"grew {format_rate(act)}" if act >= 0 else f"fell {format_rate(-act)}"
         head = (
-            f"{status}: grew {format_rate(r['actual_cagr'])} from {r['required_cagr_from']}, "
+            f"{status}: {moved} from {r['required_cagr_from']}, "
             f"{format_rate(r['required_cagr'])} needed"
         )
     elif method == "linear-path pace":

@@ -298,3 +298,22 @@ def test_a_missing_year_makes_a_sum_of_yearly_counts_a_lower_bound() -> None:
     row = progress([t], full, AFTER_FINAL).iloc[0]
     assert row["latest_value"] == 100.0 and row["status"] == "met"
     assert row["assessed_qualifier"] != "lower_bound"
+
+
+def test_milestone_completed_in_a_period_around_its_due_date() -> None:
+    # due 2025-06-30; completion reported for the year 2025, which straddles that date:
+    # done, but whether in time cannot be told
+    t = {**_milestone(), "deadline": "2025-06-30"}
+    rows = [obs("p.t", "2025", 1.0, unit="items", published=FINAL_OUT)]
+    row = progress([t], rows, AFTER_FINAL).iloc[0]
+    assert row["status"] == "done" and row["met"] is None
+    assert row["explanation"] == "done: completed 2025, around the due date (due by 2025-06-30)"
+
+
+def test_every_status_has_exactly_one_headline_tile() -> None:
+    from xlreport.progress import HEADLINE_GROUPS, STATUSES
+
+    tiles = [s for group in HEADLINE_GROUPS.values() for s in group]
+    assert sorted(tiles) == sorted(STATUSES)  # each status counted once, none left out
+    assert "unconfirmed" not in HEADLINE_GROUPS["behind"]  # no news is not behind
+    assert "pending" not in HEADLINE_GROUPS["behind"]

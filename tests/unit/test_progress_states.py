@@ -291,6 +291,7 @@ def test_a_missing_year_makes_a_sum_of_yearly_counts_a_lower_bound() -> None:
     assert row["latest_value"] == 90.0 and row["assessed_qualifier"] == "lower_bound"
     assert row["met"] is None and row["status"] == "not assessable"
     assert row["latest_qualifier"] == "more than"
+    assert row["evidence"] == "3 yearly figures, a year missing"
     # every year reported: 20 a year for five years = 100 >= 100, met
     full = [
         obs("p.t", str(y), 20.0, unit="projects", published=FINAL_OUT) for y in range(2021, 2026)

@@ -658,6 +658,7 @@ def compute_progress(
         derived=ref_derived | a_derived,
         observed=observed,
         is_cum=is_cum,
+        gap=is_cum & cum["gap"].to_numpy(dtype=bool),
     )
     completed = np.where(reported, report["period"].to_numpy(dtype=object), _NONE)
     latest_qual = np.where(is_cum, cum["qualifier"], latest["qualifier"].to_numpy(dtype=object))
@@ -818,13 +819,18 @@ def _evidence(
     derived: np.ndarray,
     observed: np.ndarray,
     is_cum: np.ndarray,
+    gap: np.ndarray,
 ) -> np.ndarray:
     """Plain words on what a status rests on (None where nothing was reported)."""
     years = np.array(
         [f"{k} observed year" + ("" if k == 1 else "s") for k in observed], dtype=object
     )
     figures = np.array(
-        [f"{k} yearly figure" + ("" if k == 1 else "s") for k in observed], dtype=object
+        [
+            f"{k} yearly figure" + ("" if k == 1 else "s") + (", a year missing" if g else "")
+            for k, g in zip(observed, gap, strict=True)
+        ],
+        dtype=object,
     )
     return np.select(
         [

@@ -475,6 +475,7 @@ def prepare_inputs(
         ]
     ]
     frame = progress.join(fields, how="left")
+    frame["as_of_time"] = as_of_time(as_of)  # the as-of clock's position, for formulas
     frame["target_text"] = [_target_text(r) for r in frame.reset_index().to_dict("records")]
     frame["target_id"] = frame.index
     if plans:

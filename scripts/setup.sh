@@ -5,8 +5,9 @@
 #   scripts/setup.sh         what writing reports needs: .venv with xlreport (and, on
 #                            Debian, python3-venv when it is missing)
 #   scripts/setup.sh --dev   also everything the tests and CI need: LibreOffice, poppler,
-#                            PostgreSQL, Chromium + chromedriver, Node.js and npm, the
-#                            Python test tools, and npm ci in addin-tests/
+#                            PostgreSQL, faketime (time-travel tests), Chromium +
+#                            chromedriver, Node.js and npm, the Python test tools, and
+#                            npm ci in addin-tests/
 #
 # Each step says what it does and long steps show their progress. Safe to run again:
 # every step is skipped when already done.
@@ -35,6 +36,8 @@ if [ "${XLREPORT_SKIP_APT:-0}" != "1" ] && command -v apt-get >/dev/null 2>&1; t
     command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc)
     command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
     ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
+    # the time-travel tests run whole processes under a fake clock (libfaketime)
+    ls /usr/lib/*/faketime/libfaketimeMT.so.1 >/dev/null 2>&1 || need+=(faketime)
     command -v chromium >/dev/null 2>&1 || need+=(chromium)
     command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
     command -v node >/dev/null 2>&1 || need+=(nodejs)

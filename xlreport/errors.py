@@ -11,11 +11,13 @@ the cell, a scheduled run records it.
     ├── DataError                 one bad value or reference in plan data
     │   └── ValidationFailed      many problems at once, each with its location
     ├── UnsafeFileError           a file refused by the guards for untrusted input
+    │   └── DraftInputError       an announcement that cannot be drafted (binary, too big...)
     ├── StoreError                database unreachable, or in an unexpected state
     │   └── SchemaVersionError    database made by another version of xlreport
     ├── FxError                   currency conversion
     │   ├── UnknownCurrencyError  currency code not in the rate source
-    │   └── RateNotAvailableError date or period outside the source's coverage
+    │   ├── RateNotAvailableError date or period outside the source's coverage
+    │   └── RateDownloadError     a rate file could not be fetched or was refused
     ├── ProgressError             progress measures asked of impossible input
     ├── TemplateError             an invalid report template (lists every problem)
     ├── OutputError               a file could not be written (path named)
@@ -31,10 +33,12 @@ from dataclasses import dataclass
 __all__ = [
     "AddinError",
     "DataError",
+    "DraftInputError",
     "FxError",
     "OutputError",
     "Problem",
     "ProgressError",
+    "RateDownloadError",
     "RateNotAvailableError",
     "ScheduleError",
     "SchemaVersionError",
@@ -90,6 +94,10 @@ class UnsafeFileError(XlreportError):
     """A file refused by the guards for untrusted input (zip bomb, huge range, timeout)."""
 
 
+class DraftInputError(UnsafeFileError):
+    """An announcement ``xlreport data draft`` cannot read: binary, empty, too big, no text."""
+
+
 class StoreError(XlreportError):
     """The database cannot be reached or is not in the state expected."""
 
@@ -108,6 +116,10 @@ class UnknownCurrencyError(FxError):
 
 class RateNotAvailableError(FxError):
     """No rate for the date or period asked: outside the source's coverage."""
+
+
+class RateDownloadError(FxError):
+    """A rate download failed or was refused; the rates held before stay in use."""
 
 
 class ProgressError(XlreportError):

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import zipfile
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -23,6 +23,7 @@ from python_calamine import CalamineWorkbook
 from xlreport.data import load_embedded_dataset
 from xlreport.errors import OutputError
 from xlreport.fx import RateBook
+from xlreport.progress import STATUSES
 from xlreport.report import load_template, prepare_report, write_monthly_report
 from xlreport.report.api import write_report_file
 from xlreport.store import Store
@@ -30,6 +31,8 @@ from xlreport.vintage import current_observations
 
 sys.path.insert(0, str(Path(__file__).parent))
 from report_synthetic import synthetic_dataset
+
+GENERATED = datetime(2024, 6, 1, 9, 30, tzinfo=UTC)
 
 OPENPYXL_EXT = pytest.mark.filterwarnings(
     "ignore:.*extension is not supported and will be removed:UserWarning"
@@ -125,7 +128,7 @@ def test_charts_and_conditional_formats(report: Path) -> None:
     xml = _part(report, charts[0])
     assert "<c:scatterChart>" in xml
     plan_xml = _sheet_part(report, "lingang-2025")
-    assert plan_xml.count('type="cellIs"') == 9  # one traffic light per status
+    assert plan_xml.count('type="cellIs"') == len(STATUSES)  # one traffic light per status
     assert "<dataBar" in plan_xml
     summary_xml = _sheet_part(report, "Summary")
     assert "<dataBar" in summary_xml and 'type="cellIs"' in summary_xml
@@ -137,14 +140,15 @@ def test_values_read_back_with_calamine(report: Path) -> None:
     header = rows[3]
     by_name = {r[header.index("Target")]: r for r in rows[4:]}
     output = by_name["Industrial output value"]
-    # no baseline: share = 433.3 bn / 500 bn = 0.8666; status on track
+    # no baseline: share = 433.3 bn / 500 bn = 0.8666; the trend is one year-on-year rate
+    # (2022 derived from it), so no Eurostat class: not assessable
     assert output[header.index("Share achieved")] == pytest.approx(0.8666, rel=1e-12)
-    assert output[header.index("Status")] == "on track"
+    assert output[header.index("Status")] == "not assessable"
     assert output[header.index("Latest actual")] == 433.3e9
     summary = wb.get_sheet_by_name("Summary").to_python()
-    counts = {r[0]: r[1] for r in summary[10:19]}
-    # 36 targets: 1 on track, 4 pending milestones, 31 not assessable (as of 2024-05-31)
-    assert counts["on track"] == 1 and counts["pending"] == 4 and counts["not assessable"] == 31
+    counts = {r[0]: r[1] for r in summary[10 : 10 + len(STATUSES)]}
+    # 36 targets: 4 pending milestones, 32 not assessable (as of 2024-05-31)
+    assert counts["on track"] == 0 and counts["pending"] == 4 and counts["not assessable"] == 32
     cover = wb.get_sheet_by_name("Cover").to_python()
     flat = [str(c) for row in cover for c in row]
     assert "2024-05" in flat and any("ECB" in c for c in flat)
@@ -333,7 +337,9 @@ def test_destination_that_is_not_a_folder_names_the_path(isolated: Path, book: R
         store.init()
         for out in (blocker, blocker / "sub"):
             with pytest.raises(OutputError, match=re.escape(str(out))):
-                write_monthly_report(month="2024-05", store=store, book=book, out_dir=out)
+                write_monthly_report(
+                    month="2024-05", store=store, book=book, out_dir=out, generated_at=GENERATED
+                )
 
 
 def test_pdf_without_libreoffice_is_a_clear_error(
@@ -342,7 +348,12 @@ def test_pdf_without_libreoffice_is_a_clear_error(
     monkeypatch.setenv("PATH", str(report.parent))  # a folder without soffice
     with Store.open() as store, pytest.raises(OutputError, match=r"soffice.*--pdf"):
         write_monthly_report(
-            month="2024-05", store=store, book=book, out_dir=report.parent, pdf=True
+            month="2024-05",
+            store=store,
+            book=book,
+            out_dir=report.parent,
+            pdf=True,
+            generated_at=GENERATED,
         )
 
 

@@ -27,11 +27,13 @@ LAYERS: dict[str, int] = {
     "io": 5,
     "progress": 5,
     "report": 6,
-    "excel": 7,
-    "schedule": 7,
-    "addin": 8,  # an edge beside the CLI: the Office add-in's server
-    "cli": 9,
-    "__main__": 10,
+    "draft": 6,  # beside io: reads announcements, writes through io's writer
+    "app": 7,  # the application layer: store, rate book, month, clock for every edge
+    "excel": 8,
+    "schedule": 8,
+    "addin": 9,  # an edge beside the CLI: the Office add-in's server
+    "cli": 10,
+    "__main__": 11,
 }
 
 # Which of our top-level modules may use each third-party engine.
@@ -44,10 +46,16 @@ OWNERS: dict[str, set[str]] = {
     "python_calamine": {"io"},
     "xlsxwriter": {"report", "io", "excel"},
     "openpyxl": {"excel", "io"},
+    "httpx": {"fx"},  # rate downloads (xlreport.fx.fetch)
+    "bs4": {"draft"},
     "starlette": {"addin"},
     "uvicorn": {"addin"},
     "cryptography": {"addin"},
 }
+
+# What the drafter may use: the model and its vocabulary, and io's writer; never the
+# store, the computations or the outputs above it.
+DRAFT_MAY_USE = {"errors", "quantity", "period", "model", "io", "fsio", "draft"}
 
 # What the add-in server may build on: the functions (through their catalog), the report
 # and the layers below them; never the CLI.
@@ -108,3 +116,14 @@ def test_the_addin_builds_on_the_functions_and_the_report_only() -> None:
     used = {_top(name) for name, _ in _imports()["addin"] if name.startswith("xlreport")}
     assert used - {"addin"} <= ADDIN_USES, sorted(used - ADDIN_USES - {"addin"})
     assert "excel" in used  # the same functions as the xlwings add-in
+
+
+def test_draft_uses_only_the_model_and_io() -> None:
+    wrong = sorted(
+        f"{where} imports {name}"
+        for name, where in _imports()["draft"]
+        if name.startswith("xlreport") and _top(name) not in DRAFT_MAY_USE
+    )
+    assert not wrong, "\n".join(wrong)
+    io_used = {name for name, _ in _imports()["draft"] if name.startswith("xlreport.io")}
+    assert io_used <= {"xlreport.io.writer"}, io_used

@@ -31,7 +31,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
@@ -51,13 +51,17 @@ from xlreport.addin.metadata import build_metadata, function_table
 from xlreport.addin.token import token_matches
 from xlreport.errors import XlreportError
 
+if TYPE_CHECKING:
+    from xlreport.app import App
+
 __all__ = ["OFFICE_JS_CDN", "STATIC", "Limits", "ReportWriter", "create_app"]
 
 STATIC = Path(__file__).resolve().parent / "static"
 OFFICE_JS_CDN = "https://appsforoffice.microsoft.com/lib/1/hosted/office.js"
 
-#: ``(month, out_dir) -> path of the written workbook``; the default calls
-#: :func:`xlreport.report.write_monthly_report`.
+#: ``(month, out_dir) -> path of the written workbook``; the default is the server's
+#: :class:`xlreport.app.App` (:meth:`~xlreport.app.App.write_report`, the path the CLI,
+#: the Excel button and the scheduler take).
 ReportWriter = Callable[[str, Path], Path]
 
 
@@ -150,10 +154,20 @@ class _NoSniff:
         await self.app(scope, receive, add_headers)
 
 
-def _default_writer(month: str, out_dir: Path) -> Path:
-    from xlreport.report import write_monthly_report
+class _AppWriter:
+    """Reports from one App for the server's life (its own store connection and rate book,
+    made on the first report), one report at a time (the caller holds a lock)."""
 
-    return write_monthly_report(month=month, out_dir=out_dir).path
+    def __init__(self, make_app: Callable[[], App] | None = None) -> None:
+        self._make_app = make_app
+        self._app: App | None = None
+
+    def __call__(self, month: str, out_dir: Path) -> Path:
+        if self._app is None:
+            from xlreport.app import App
+
+            self._app = self._make_app() if self._make_app else App.from_environment()
+        return self._app.write_report(month=month, out_dir=out_dir).path
 
 
 @cache
@@ -200,7 +214,7 @@ def create_app(
     machines without internet.
     """
     limits = limits or Limits()
-    writer = write_report or _default_writer
+    writer = write_report or _AppWriter()
     report_lock = asyncio.Lock()
     page = (STATIC / "taskpane.html").read_text(encoding="utf-8")
     if office_js_dir is not None:

@@ -136,7 +136,8 @@ def write_currency_sheet(ctx: RenderContext, ws: Worksheet) -> None:
         2,
         f"{rate['to']} per {rate['frm']}, {rate['basis']} {_when(rate)}, {rate['source']}"
         " (defined name ReportRate: edit it and the targets in "
-        f"{d.currency} follow)",
+        f"{d.currency} follow)"
+        + (f". {str(rate['provisional']).capitalize()}" if rate.get("provisional") else ""),
         fmts.get("text"),
     )
     ctx.wb.define_name(ctx.report_rate_name, f"={quote_sheet(ws.name)}!$B$4")

@@ -149,10 +149,11 @@ def _rate_when(rate: dict[str, Any]) -> str:
 def _rate_text(rate: dict[str, Any]) -> str:
     """'1 CNY = 0.1381 USD (ECB daily, 2024-05-31)': no 'USD/CNY' shorthand, whose
     market reading (yuan per dollar) is the inverse of the number shown."""
-    return (
+    text = (
         f"1 {rate['frm']} = {float(rate['rate']):.6g} {rate['to']} "
         f"({rate['source']} {rate['basis']}, {_rate_when(rate)})"
     )
+    return f"{text}; {rate['provisional']}" if rate.get("provisional") else text
 
 
 def _wrapped_lines(value: Any, width: float) -> int:
@@ -460,7 +461,8 @@ def _write_summary(ctx: RenderContext, ws: Worksheet) -> None:
         f"As of {data.as_of.isoformat()}",
         f"Data vintage {vintage}",
         # short: the boxes start in column C; the source is in the subtitle
-        f"Rate: 1 {rate['frm']} = {float(rate['rate']):.4g} {rate['to']} ({_rate_when(rate)})",
+        f"Rate: 1 {rate['frm']} = {float(rate['rate']):.4g} {rate['to']} ({_rate_when(rate)})"
+        + (f"; {rate['provisional']}" if rate.get("provisional") else ""),
         f"Status changes: {len(data.status_changes)}",
     ]
     for i, text in enumerate(facts):

@@ -21,7 +21,7 @@ from xlreport.report.tables import (
 )
 
 if TYPE_CHECKING:
-    from xlreport.report.render import RenderContext
+    from xlreport.report.context import RenderContext
 
 __all__ = [
     "OBSERVATION_COLUMNS",

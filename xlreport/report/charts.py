@@ -16,7 +16,7 @@ from xlsxwriter.worksheet import Worksheet
 from xlreport.report.tables import cell_ref, is_missing, set_print
 
 if TYPE_CHECKING:
-    from xlreport.report.render import PlanSheet, RenderContext
+    from xlreport.report.context import PlanSheet, RenderContext
 
 __all__ = ["CHART_DATA_SHEET", "write_charts_sheet"]
 

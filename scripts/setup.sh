@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up xlreport on a fresh Debian/Ubuntu machine: system packages (LibreOffice for
-# report recalculation and PDF, poppler for page images, PostgreSQL for the store tests),
+# report recalculation and PDF, the Carlito font, poppler for page images, PostgreSQL for the store tests),
 # then a virtual environment in .venv with the package and its test tools.
 # Safe to run again: every step is idempotent. Set XLREPORT_SKIP_APT=1 to skip apt-get.
 set -euo pipefail
@@ -13,6 +13,9 @@ if [ "${XLREPORT_SKIP_APT:-0}" != "1" ] && command -v apt-get >/dev/null 2>&1; t
   command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc)
   command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
   ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
+  # Carlito: metric-compatible with Calibri, for LibreOffice's printing and the report's
+  # row heights (xlreport.report.textfit)
+  [ -e /usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf ] || need+=(fonts-crosextra-carlito)
   if [ ${#need[@]} -gt 0 ]; then
     echo "setup: installing system packages: ${need[*]}"
     $SUDO apt-get update -qq

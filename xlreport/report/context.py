@@ -14,6 +14,7 @@ import pandas as pd
 from xlsxwriter.workbook import Workbook
 
 from xlreport.report.formats import FormatCache
+from xlreport.report.labels import word
 from xlreport.report.prepare import ReportData
 from xlreport.report.template import Template
 
@@ -50,11 +51,14 @@ def rate_when(rate: dict[str, Any]) -> str:
 
 
 def rate_text(rate: dict[str, Any]) -> str:
-    """'1 CNY = 0.1381 USD (ECB daily, 2024-05-31)': no 'USD/CNY' shorthand, whose
+    """'1 CNY = 0.1381 USD (ECB daily reference rate, 2024-05-31)': no 'USD/CNY' shorthand, whose
     market reading (yuan per dollar) is the inverse of the number shown.
 
-    The one place a rate is worded for a reader (cover, summary, currency sheet)."""
+    The one place a rate is worded for a reader (cover, summary, currency sheet). A
+    report in the plans' own currency converts nothing and says so."""
+    if rate["frm"] == rate["to"]:
+        return f"none: amounts are in {rate['to']}, the plans' own currency"
     return (
-        f"1 {rate['frm']} = {float(rate['rate']):.6g} {rate['to']} "
-        f"({rate['source']} {rate['basis']}, {rate_when(rate)})"
+        f"1 {rate['frm']} = {float(rate['rate']):.4f} {rate['to']} "
+        f"({rate['source']} {word('basis', rate['basis'])}, {rate_when(rate)})"
     )

@@ -20,6 +20,8 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from xlreport import __version__
+from xlreport.period import date_time
+from xlreport.quantity import UnitKind, unit_kind
 from xlreport.report.appendix import (
     write_changes_sheet,
     write_currency_sheet,
@@ -27,17 +29,27 @@ from xlreport.report.appendix import (
     write_sources_sheet,
 )
 from xlreport.report.charts import write_charts_sheet
-from xlreport.report.columns import COLUMNS, CellType, required_columns
+from xlreport.report.columns import (
+    COLUMNS,
+    CONVERSION_COLUMNS,
+    CellType,
+    required_columns,
+)
 from xlreport.report.context import PlanSheet, RenderContext, rate_text
 from xlreport.report.formats import FormatCache
+from xlreport.report.labels import word
 from xlreport.report.prepare import ReportData
 from xlreport.report.summary import write_summary
 from xlreport.report.tables import (
     StreamedWorksheet,
     is_missing,
+    page_breaks,
+    printable_pixels,
     quote_sheet,
+    row_height,
     set_print,
     table_name,
+    write_sheet_link,
     write_value,
 )
 from xlreport.report.template import Template
@@ -104,25 +116,16 @@ def _style_for(key: str, unit: Any, fmts: FormatCache) -> Any:
         return fmts.for_unit(unit)
     return fmts.get(
         {
-            CellType.TEXT: "text",
+            CellType.TEXT: "wrap",
             CellType.WRAP: "wrap",
-            CellType.STATUS: "text",
-            CellType.MONEY_REPORT: "money_report",
+            CellType.STATUS: "wrap",
+            CellType.MONEY_REPORT: "money",
             CellType.PERCENT: "percent",
             CellType.YEARS: "years",
             CellType.RATE: "rate",
             CellType.DATE: "date",
         }[cell]
     )
-
-
-def _wrapped_lines(value: Any, width: float) -> int:
-    """Lines a wrapped text needs in a column ``width`` characters wide (an estimate:
-    Excel and LibreOffice do not size rows of generated files themselves)."""
-    if not isinstance(value, str) or not value:
-        return 1
-    per_line = max(int(width * 1.1) - 1, 1)
-    return sum(max(-(-len(part) // per_line), 1) for part in value.split("\n"))
 
 
 def _cached(value: Any) -> Any:
@@ -136,34 +139,68 @@ def _header_text(key: str, currency: str) -> str:
     return COLUMNS[key].header.replace("{currency}", currency)
 
 
+def _needs_conversion(targets: pd.DataFrame, currency: str) -> bool:
+    """Whether any amount of these targets is in another currency than the report's."""
+    for unit in targets["unit"].dropna().unique():
+        if isinstance(unit, str) and unit != currency and unit_kind(unit) is UnitKind.CURRENCY:
+            return True
+    return False
+
+
+def _plan_columns(ctx: RenderContext, targets: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """(listed, keys): the template's columns this plan shows (no conversion columns
+    when all its amounts are in the report currency), and those plus the hidden inputs
+    of their formulas."""
+    listed = list(ctx.template.plan_sheets.columns)
+    if not _needs_conversion(targets, ctx.data.currency):
+        listed = [k for k in listed if k not in CONVERSION_COLUMNS]
+    return listed, required_columns(listed)
+
+
 def _write_plan_sheet(ctx: RenderContext, plan: dict[str, Any], ws: Worksheet) -> None:
-    """One plan's targets as an Excel table under a title, with live derived columns."""
+    """One plan's targets as an Excel table under a title, with live derived columns.
+
+    Printed at 100%: the columns the template groups (``new_page_before``), and any
+    that would not fit, go to the following pages, with the target's name repeated."""
     t, data = ctx.template, ctx.data
-    listed = list(t.plan_sheets.columns)
-    keys = required_columns(listed)
-    col = {k: i for i, k in enumerate(keys)}
     targets = data.targets[data.targets["plan_id"] == plan["id"]]
     targets = _sorted_targets(targets, t)
+    listed, keys = _plan_columns(ctx, targets)
+    col = {k: i for i, k in enumerate(keys)}
 
-    _write_plan_heading(ctx, plan, ws)
     hidden = set(keys) - set(listed)
+    widths = [0.0 if k in hidden else COLUMNS[k].width for k in keys]
+    forced = [col[k] for k in t.plan_sheets.new_page_before if k in col]
+    breaks = page_breaks(widths, printable_pixels(t), repeat_first=True, forced=forced)
+    first_page = (breaks[0] if breaks else len(listed)) - 1
+    _write_plan_heading(ctx, plan, ws, col, first_page)
     for key, i in col.items():
         ws.set_column(i, i, COLUMNS[key].width, None, {"hidden": True} if key in hidden else None)
+    headers = [_header_text(k, data.currency) for k in keys]
+    ws.set_row(HEADER_ROW, row_height(t, list(zip(headers, widths, strict=True)), bold=True))
     first = HEADER_ROW + 1
     records = targets.reset_index(drop=True).to_dict("records")
     if not records:
-        for key, i in col.items():
-            ws.write_string(HEADER_ROW, i, _header_text(key, data.currency), ctx.fmts.get("header"))
+        for i, text in enumerate(headers):
+            ws.write_string(HEADER_ROW, i, text, ctx.fmts.get("header"))
         ws.write_string(first, 0, "No targets in this plan.", ctx.fmts.get("muted"))
         ctx.plan_sheets.append(PlanSheet(plan["id"], ws.name, first, first - 1, col, targets))
-        set_print(ws, t, as_of=data.as_of, repeat_row=HEADER_ROW)
+        set_print(ws, t, as_of=data.as_of, repeat_row=HEADER_ROW, widths=widths)
         return
-    _write_plan_rows(ctx, ws, records, col, first, listed)
+    _write_plan_rows(ctx, ws, records, col, first, set(listed))
     last = first + len(records) - 1
-    name = _add_plan_table(ctx, ws, plan["id"], keys, last)
+    name = _add_plan_table(ctx, ws, plan["id"], headers, last)
     _plan_conditional_formats(ctx, ws, col, first, last)
     ws.freeze_panes(HEADER_ROW + 1, 1)
-    set_print(ws, t, as_of=data.as_of, repeat_row=HEADER_ROW)
+    set_print(
+        ws,
+        t,
+        as_of=data.as_of,
+        repeat_row=HEADER_ROW,
+        widths=widths,
+        repeat_first_col=True,
+        forced_breaks=forced,
+    )
     ctx.wb.define_name(
         f"Targets_{name[2:]}",
         f"={quote_sheet(ws.name)}!$A${HEADER_ROW + 2}:${xl_col_to_name(len(keys) - 1)}${last + 1}",
@@ -171,22 +208,51 @@ def _write_plan_sheet(ctx: RenderContext, plan: dict[str, Any], ws: Worksheet) -
     ctx.plan_sheets.append(PlanSheet(plan["id"], ws.name, first, last, col, targets))
 
 
-def _write_plan_heading(ctx: RenderContext, plan: dict[str, Any], ws: Worksheet) -> None:
-    """Title (the plan's name) and subtitle (issuer, years, id, as-of date)."""
+def _write_plan_heading(
+    ctx: RenderContext, plan: dict[str, Any], ws: Worksheet, col: dict[str, int], last_col: int
+) -> None:
+    """Title (the plan's name), subtitle (issuer, years, id, as-of date) and links to
+    the summary and, above the converted amounts, the currency sheet (two links in one
+    row of the same page print twice in LibreOffice's PDF, one over the other).
+
+    Title and subtitle are merged over the first page's columns (``last_col``): text
+    overflowing from the repeated column A would print over the next pages' headings."""
     fmts = ctx.fmts
-    ws.write_string(0, 0, str(plan["name"]), fmts.get("title"))
+    ws.merge_range(0, 0, 0, max(last_col, 1), str(plan["name"]), fmts.get("title"))
     years = (
         f"{int(plan['start_year'])}-{int(plan['end_year'])}"
         if not is_missing(plan.get("start_year"))
         else f"to {int(plan['end_year'])}"
     )
-    ws.write_string(
+    ws.merge_range(
         1,
         0,
+        1,
+        max(last_col, 1),
         f"{plan['issuer']} · {years} · plan id {plan['id']} · as of {ctx.data.as_of.isoformat()}",
         fmts.get("subtitle"),
     )
     ws.set_row(0, 28)
+    t = ctx.template
+    # each link in a column of its own (merged with the next ones where it needs the
+    # room: a link does not wrap in LibreOffice), on the page of the columns it concerns
+    links = [
+        ("summary", "See sheet {}", 0),
+        ("currency", "Rates: see sheet {}", col.get("target_value_report")),
+    ]
+    keys = list(col)
+    for kind, what, c in links:
+        if c is None or (c == 0 and kind != "summary") or not t.has_sheet(kind):
+            continue
+        title = t.sheet_title(kind)
+        text = what.format(title)
+        end, room = c, COLUMNS[keys[c]].width
+        while room < len(text) * 1.1 and end + 1 < len(keys):
+            end += 1
+            room += COLUMNS[keys[end]].width
+        if end > c:
+            ws.merge_range(2, c, 2, end, None, fmts.get("link"))
+        write_sheet_link(ws, 2, c, title, text, fmts.get("link"))
 
 
 def _write_plan_rows(
@@ -195,23 +261,25 @@ def _write_plan_rows(
     records: list[dict[str, Any]],
     col: dict[str, int],
     first: int,
-    listed: list[str],
+    shown: set[str],
 ) -> None:
-    """The data rows: values with their unit's format, derived columns as formulas."""
-    fmts = ctx.fmts
+    """The data rows: codes as words, values with their unit's format, derived columns
+    as formulas, each row as tall as its wrapped text needs."""
+    fmts, t = ctx.fmts, ctx.template
     report_unit = ctx.data.report_rate.get("frm")
-    wrap_cols = [(k, COLUMNS[k].width) for k in listed if COLUMNS[k].cell is CellType.WRAP]
-    line_height = ctx.template.theme.font_size * 1.3
     for r, row in enumerate(records, start=first):
         refs = {k: xl_rowcol_to_cell(r, i) for k, i in col.items()}
         unit = row.get("unit")
-        lines = max([_wrapped_lines(row.get(k), w) for k, w in wrap_cols] or [1])
-        if lines > 1:
-            ws.set_row(r, line_height * lines + 2)
+        values = {k: word(k, row.get(k)) for k in col}
+        height = row_height(
+            t, [(values[k], COLUMNS[k].width) for k in col if k in shown and _is_text(k)]
+        )
+        if height is not None:
+            ws.set_row(r, height)
         for key, i in col.items():
             fmt = _style_for(key, unit, fmts)
             formula = COLUMNS[key].formula
-            value: Any = row.get(key)
+            value: Any = values[key]
             if formula is not None:
                 ws.write_formula(r, i, "=" + formula.format(**refs), fmt, _cached(value))
             elif key == "target_rate" and unit == report_unit and not is_missing(value):
@@ -220,8 +288,12 @@ def _write_plan_rows(
                 write_value(ws, r, i, value, fmt)
 
 
+def _is_text(key: str) -> bool:
+    return COLUMNS[key].cell in (CellType.TEXT, CellType.WRAP, CellType.STATUS)
+
+
 def _add_plan_table(
-    ctx: RenderContext, ws: Worksheet, plan_id: str, keys: list[str], last: int
+    ctx: RenderContext, ws: Worksheet, plan_id: str, headers: list[str], last: int
 ) -> str:
     """The Excel table over header and rows; returns its name."""
     fmts = ctx.fmts
@@ -230,18 +302,14 @@ def _add_plan_table(
         HEADER_ROW,
         0,
         last,
-        len(keys) - 1,
+        len(headers) - 1,
         {
             "name": name,
             "style": ctx.template.theme.table_style,
             "autofilter": True,
-            "columns": [
-                {"header": _header_text(k, ctx.data.currency), "header_format": fmts.get("header")}
-                for k in keys
-            ],
+            "columns": [{"header": h, "header_format": fmts.get("header")} for h in headers],
         },
     )
-    ws.set_row(HEADER_ROW, 30)
     return name
 
 
@@ -295,10 +363,10 @@ def _write_cover(ctx: RenderContext, ws: Worksheet) -> None:
         ws.insert_image(
             1, 1, str(t.logo_path), {"x_scale": 0.8, "y_scale": 0.8, "object_position": 3}
         )
-    ws.set_row(6, 34)
-    ws.write_string(6, 1, t.report.title, fmts.get("title"))
+    ws.set_row(5, 34)
+    ws.write_string(5, 1, t.report.title, fmts.get("title"))
     if t.report.subtitle:
-        ws.write_string(7, 1, t.report.subtitle, fmts.get("subtitle"))
+        ws.write_string(6, 1, t.report.subtitle, fmts.get("subtitle"))
     rate = data.report_rate
     facts: list[tuple[str, Any, str]] = [
         ("Report month", data.month, "text"),
@@ -315,7 +383,7 @@ def _write_cover(ctx: RenderContext, ws: Worksheet) -> None:
         ("Targets", len(data.targets), "text"),
         ("Template", f"{t.report.name} (xlreport {__version__})", "text"),
     ]
-    r = 9
+    r = 8
     for label, value, style in facts:
         ws.write_string(r, 1, label, fmts.get("label"))
         if isinstance(value, int):
@@ -327,17 +395,32 @@ def _write_cover(ctx: RenderContext, ws: Worksheet) -> None:
     ws.write_blank(r + 1, 2, None, fmts.get("section"))
     r += 2
     for kind, text in _CONTENTS:
-        if t.has_sheet(kind):
-            name = "one sheet per plan" if kind == "plans" else t.sheet_title(kind)
-            ws.write_string(r, 1, name, fmts.get("bold"))
-            ws.write_string(r, 2, text, fmts.get("wrap"))
-            r += 1
-    set_print(ws, t, as_of=data.as_of)
+        if not t.has_sheet(kind):
+            continue
+        if kind == "plans":
+            for ps in ctx.plan_sheets:
+                write_sheet_link(ws, r, 1, ps.sheet, ps.sheet, fmts.get("link_bold"))
+                plan_name = _plan_name(ctx, ps.plan_id)
+                ws.write_string(r, 2, plan_name, fmts.get("wrap"))
+                ws.set_row(r, row_height(t, [(plan_name, 70)]))
+                r += 1
+            continue
+        title = t.sheet_title(kind)
+        write_sheet_link(ws, r, 1, title, title, fmts.get("link_bold"))
+        ws.write_string(r, 2, text, fmts.get("wrap"))
+        r += 1
+    set_print(ws, t, as_of=data.as_of, widths=[3, 26, 70])
+
+
+def _plan_name(ctx: RenderContext, plan_id: str) -> str:
+    plans = ctx.data.plans
+    match = plans[plans["id"] == plan_id]
+    return str(match["name"].iloc[0]) if len(match) else plan_id
 
 
 _CONTENTS = (
     ("summary", "Status counts, plans at a glance and headline figures"),
-    ("plans", "Each target: baseline, latest actual, target, progress measures, status"),
+    ("plans", "A plan's targets: status, latest figure, target, share achieved, details"),
     ("charts", "Share achieved against time elapsed; actuals against the linear path"),
     ("changes", "Figures published this month (new and revised) and status changes"),
     ("currency", "Rates used and the audit of the documents' own conversions"),
@@ -408,6 +491,8 @@ def _render(wb: Workbook, data: ReportData, template: Template) -> None:
             )
     if "currency" not in sheets:  # otherwise the Currency sheet holds the rate in a cell
         wb.define_name(ctx.report_rate_name, "=" + repr(float(data.report_rate["rate"])))
+    # the as-of date on the time axis: what "time elapsed" is measured at
+    wb.define_name("AsOfTime", "=" + repr(date_time(data.as_of)))
     for plan, ws in plan_sheets:
         _write_plan_sheet(ctx, plan, ws)
     appendix = {

@@ -30,11 +30,11 @@ def main() -> None:
     from report_synthetic import synthetic_dataset
 
     from xlreport.fx import RateBook
+    from xlreport.report import write_monthly_report
     from xlreport.report.api import write_report_file
     from xlreport.report.libreoffice import LibreOffice
     from xlreport.report.prepare import prepare_report
     from xlreport.report.template import load_template
-    from xlreport.report import write_monthly_report
     from xlreport.store import Store
 
     office = LibreOffice(home / "lo-profile")

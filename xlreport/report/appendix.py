@@ -10,7 +10,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from xlreport.report.context import rate_text
 from xlreport.report.formats import unit_style
-from xlreport.report.labels import word
+from xlreport.report.labels import STATUS_MEANING, word
 from xlreport.report.tables import (
     StreamColumn,
     StreamedWorksheet,
@@ -259,6 +259,7 @@ def write_sources_sheet(ctx: RenderContext, ws: Worksheet) -> None:
         ws.write_string(nxt + 1 + i, 0, f"{i + 1}.", fmts.get("text"))
         ws.merge_range(nxt + 1 + i, 1, nxt + 1 + i, 5, note, fmts.get("wrap"))
         ws.set_row(nxt + 1 + i, row_height(ctx.template, [(note, span)]))
+    _write_status_legend(ctx, ws, nxt + 2 + len(ctx.template.report.method_notes), span)
     ws.freeze_panes(4, 1)
     set_print(
         ws,
@@ -268,6 +269,34 @@ def write_sources_sheet(ctx: RenderContext, ws: Worksheet) -> None:
         widths=[c.width for c in cols],
         repeat_first_col=True,
     )
+
+
+def _write_status_legend(ctx: RenderContext, ws: Worksheet, top: int, span: float) -> None:
+    """What each status means, in the template's colours and order."""
+    fmts = ctx.fmts
+    _section(ctx, ws, top, "What the statuses mean")
+    statuses = [s.value for s in ctx.template.theme.statuses]
+    shown = set(ctx.data.targets["status"].dropna().unique())
+    statuses += sorted(shown - set(statuses))
+    for i, status in enumerate(statuses):
+        r = top + 1 + i
+        meaning = STATUS_MEANING.get(status, "")
+        ws.write_string(r, 0, status, fmts.get("text"))
+        if status in {s.value for s in ctx.template.theme.statuses}:
+            ws.conditional_format(
+                r,
+                0,
+                r,
+                0,
+                {
+                    "type": "cell",
+                    "criteria": "==",
+                    "value": '"' + status.replace('"', '""') + '"',
+                    "format": fmts.get(f"status:{status}"),
+                },
+            )
+        ws.merge_range(r, 1, r, 5, meaning, fmts.get("wrap"))
+        ws.set_row(r, row_height(ctx.template, [(meaning, span)]))
 
 
 def _date_text(row: dict[str, Any]) -> str:

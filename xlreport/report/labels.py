@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
-__all__ = ["VOCABULARIES", "qualified", "word"]
+__all__ = ["STATUS_MEANING", "VOCABULARIES", "qualified", "word"]
 
 SHARE_BASIS = {
     "baseline": "from the baseline",
@@ -57,6 +57,22 @@ RATE_BASIS = {
     "year-average": "year average",
     "month-average": "month average",
     "same currency": "no conversion",
+}
+
+#: what each status says, in a reader's words (the legend of the Sources sheet)
+STATUS_MEANING = {
+    "met": "the figure for the deadline (or a later one) reaches the target",
+    "not met": "the figure for the deadline is published and falls short of the target",
+    "on track": "growing at least 95% as fast as the target needs",
+    "moderate progress": "growing at 60 to 95% of the pace the target needs",
+    "insufficient progress": "growing, but at less than 60% of the pace the target needs",
+    "moving away": "moving in the wrong direction",
+    "awaiting final figure": "the deadline has passed; the figure for it is not yet published",
+    "done": "a milestone whose completion is reported",
+    "pending": "a milestone not yet due and not yet reported complete",
+    "unconfirmed": "a milestone past its date with no report of completion (not counted as behind)",
+    "not assessable": "no figure, or not enough figures, to judge progress",
+    "overdue": "a milestone past its date with no report of completion",
 }
 
 #: vocabulary by the column (or field) that holds the code

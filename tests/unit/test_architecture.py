@@ -43,6 +43,7 @@ OWNERS: dict[str, set[str]] = {
     "python_calamine": {"io"},
     "xlsxwriter": {"report", "io", "excel"},
     "openpyxl": {"excel", "io"},
+    "PIL": {"report"},  # font metrics for row heights (report/textfit.py)
 }
 
 
@@ -94,3 +95,17 @@ def test_engines_stay_behind_their_layer() -> None:
             if lib in OWNERS and me not in OWNERS[lib]:
                 leaks.append(f"{where} imports {lib}, owned by {sorted(OWNERS[lib])}")
     assert not leaks, "\n".join(sorted(leaks))
+
+
+def test_report_sheet_writers_share_a_context_module_and_import_no_render() -> None:
+    """render.py calls the sheet writers; they take their types from report/context.py
+    (the import circle render <-> appendix/charts is gone)."""
+    report = PACKAGE / "report"
+    for name in ("appendix", "charts", "summary", "context", "tables", "labels", "textfit"):
+        tree = ast.parse((report / f"{name}.py").read_text(encoding="utf-8"))
+        imported = {
+            n.module
+            for n in ast.walk(tree)
+            if isinstance(n, ast.ImportFrom) and n.module and n.level == 0
+        }
+        assert "xlreport.report.render" not in imported, name

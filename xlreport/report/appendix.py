@@ -149,13 +149,13 @@ def write_currency_sheet(ctx: RenderContext, ws: Worksheet) -> None:
         ctx.wb.define_name(ctx.report_rate_name, "=1")
     else:
         ws.write_number(3, 1, float(rate["rate"]), fmts.get("kv_rate"))
-        ws.write_string(
-            3,
-            2,
+        text = (
             f"{rate_text(rate)}; the defined name ReportRate: edit it and the targets in "
-            f"{d.currency} follow",
-            fmts.get("text"),
+            f"{d.currency} follow"
         )
+        # over columns C-G (they print on the first page), wrapped
+        ws.merge_range(3, 2, 3, 6, text, fmts.get("wrap"))
+        ws.set_row(3, row_height(ctx.template, [(text, 12 + 10 + 10 + 10 + 11)]))
         ctx.wb.define_name(ctx.report_rate_name, f"={quote_sheet(ws.name)}!$B$4")
     _section(ctx, ws, 5, "Rates used")
     rate_cols = [

@@ -70,9 +70,9 @@ def main() -> None:
             if page is None:
                 raise SystemExit(f"no page holds {markers!r}: update PAGES")
             stem = tmp / name
+            pages = ["-f", str(page), "-l", str(page), "-singlefile"]
             subprocess.run(
-                ["pdftoppm", "-png", "-r", str(args.dpi), "-f", str(page), "-l", str(page)]
-                + ["-singlefile", str(pdf), str(stem)],
+                ["pdftoppm", "-png", "-r", str(args.dpi), *pages, str(pdf), str(stem)],
                 check=True,
             )
             shutil.copyfile(stem.with_suffix(".png"), args.out / f"{name}.png")

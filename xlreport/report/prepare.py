@@ -444,6 +444,8 @@ def prepare_inputs(
     if plans:
         frame = frame[frame["plan_id"].isin(plans)]
     frame, report_rate, used = _convert_targets(frame, book, currency, as_of, rate_source)
+    if "outlook" not in frame:  # engines before issue 11: no outlook
+        frame["outlook"] = None
     if "time_elapsed_at_latest" not in frame:  # engines before the two clocks
         frame["time_elapsed_at_latest"] = frame["time_elapsed"]
         t0, t1 = frame["reference_time"], frame["deadline_time"]

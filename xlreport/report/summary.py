@@ -62,11 +62,12 @@ _BOX_ROW = 3  # boxes: value rows 4-5, label rows 6-7
 
 def headline_groups() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The engine's HEADLINE_GROUPS (tile -> statuses) when it has them, else HEADLINES."""
-    try:
-        from xlreport.progress import HEADLINE_GROUPS  # type: ignore[attr-defined]
-    except ImportError:
+    import xlreport.progress as progress
+
+    engine: Any = getattr(progress, "HEADLINE_GROUPS", None)
+    if not engine:
         return HEADLINES
-    groups = tuple((str(k)[:1].upper() + str(k)[1:], tuple(v)) for k, v in HEADLINE_GROUPS.items())
+    groups = tuple((str(k)[:1].upper() + str(k)[1:], tuple(v)) for k, v in engine.items())
     return groups or HEADLINES
 
 

@@ -148,6 +148,7 @@ class TextFit:
         self.size_pt = size_pt
         self._px = size_pt * 96 / 72  # the font size in pixels at 96 dpi
         self._widths: dict[str, float] = {}
+        self._lines: dict[tuple[str, float], int] = {}
 
     def width_px(self, text: str) -> float:
         """The advance width of ``text`` in pixels at 96 dpi."""
@@ -166,31 +167,39 @@ class TextFit:
         """Lines ``text`` wraps to in a column ``width_chars`` characters wide."""
         if not isinstance(text, str) or not text:
             return 1
+        key = (text, width_chars)
+        known = self._lines.get(key)
+        if known is not None:
+            return known
         room = column_pixels(width_chars) - CELL_PADDING_PX
-        if room <= 0:
-            return 1
-        total = 0
-        for para in text.split("\n"):
-            total += self._paragraph_lines(para, room)
-        return max(total, 1)
+        total = 1
+        if room > 0:
+            total = max(sum(self._paragraph_lines(p, room) for p in text.split("\n")), 1)
+        if len(self._lines) < 100_000:
+            self._lines[key] = total
+        return total
 
     def _paragraph_lines(self, para: str, room: float) -> int:
+        """Greedy wrapping as a spreadsheet does it; a line's width is the sum of its
+        pieces' widths (each piece measured once: texts repeat their words)."""
         pieces = [p for p in _BREAK.split(para) if p]
         if not pieces:
             return 1
-        lines, current = 1, ""
+        space = self.width_px(" ")
+        lines, used = 1, 0.0
         for piece in pieces:
-            candidate = current + piece
-            if self.width_px(candidate.rstrip()) <= room or not current:
-                current = candidate
-            else:
+            w = self.width_px(piece)
+            trail = space if piece.endswith(" ") else 0.0
+            if used and used + w - trail > room:
                 lines += 1
-                current = piece
+                used = 0.0
+            used += w
             # a piece wider than the column breaks between characters
-            while self.width_px(current.rstrip()) > room and len(current) > 1:
-                cut = self._fit(current, room)
+            while used - trail > room and len(piece) > 1:
+                cut = self._fit(piece, room)
                 lines += 1
-                current = current[cut:]
+                piece = piece[cut:]
+                used = self.width_px(piece)
         return lines
 
     def _fit(self, text: str, room: float) -> int:

@@ -60,6 +60,18 @@ COUNT_WIDTH = 7  # the last column: how many targets a mean covers
 _BOX_ROW = 3  # boxes: value rows 4-5, label rows 6-7
 
 
+#: the engine's tile names as the summary labels them (others: capitalised)
+_TILE_LABELS = {
+    "met": "Met or done",
+    "unconfirmed": "Unconfirmed milestones",
+    "pending": "Pending milestones",
+}
+
+
+def _tile_label(key: str) -> str:
+    return _TILE_LABELS.get(key, key[:1].upper() + key[1:])
+
+
 def headline_groups() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The engine's HEADLINE_GROUPS (tile -> statuses) when it has them, else HEADLINES."""
     import xlreport.progress as progress
@@ -67,7 +79,7 @@ def headline_groups() -> tuple[tuple[str, tuple[str, ...]], ...]:
     engine: Any = getattr(progress, "HEADLINE_GROUPS", None)
     if not engine:
         return HEADLINES
-    groups = tuple((str(k)[:1].upper() + str(k)[1:], tuple(v)) for k, v in engine.items())
+    groups = tuple((_tile_label(str(k)), tuple(v)) for k, v in engine.items())
     return groups or HEADLINES
 
 

@@ -16,6 +16,7 @@ import tempfile
 from datetime import date, datetime
 from pathlib import Path
 
+from xlreport.fx import RateBook
 from xlreport.report import write_monthly_report
 from xlreport.report.libreoffice import LibreOffice
 from xlreport.store import Store
@@ -61,6 +62,7 @@ def main() -> None:
                 as_of=date(2024, 5, 31),
                 out_dir=tmp,
                 store=store,
+                book=RateBook.default(),
                 generated_at=datetime(2024, 6, 1, 9, 0),  # fixed: the images do not churn
             )
         pdf = LibreOffice(tmp / "profile").convert(result.path, "pdf", tmp)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up xlreport on a fresh Debian/Ubuntu machine: system packages (LibreOffice for
-# report recalculation and PDF, the Carlito font, poppler for page images, PostgreSQL for the store tests),
+# report recalculation and PDF, the Carlito font, poppler for page images, PostgreSQL for
+# the store tests, faketime for the time-travel tests),
 # then a virtual environment in .venv with the package and its test tools.
 # Safe to run again: every step is idempotent. Set XLREPORT_SKIP_APT=1 to skip apt-get.
 set -euo pipefail
@@ -16,6 +17,8 @@ if [ "${XLREPORT_SKIP_APT:-0}" != "1" ] && command -v apt-get >/dev/null 2>&1; t
   # Carlito: metric-compatible with Calibri, for LibreOffice's printing and the report's
   # row heights (xlreport.report.textfit)
   [ -e /usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf ] || need+=(fonts-crosextra-carlito)
+  # the time-travel tests run whole processes under a fake clock (libfaketime)
+  ls /usr/lib/*/faketime/libfaketimeMT.so.1 >/dev/null 2>&1 || need+=(faketime)
   if [ ${#need[@]} -gt 0 ]; then
     echo "setup: installing system packages: ${need[*]}"
     $SUDO apt-get update -qq

@@ -23,13 +23,17 @@ SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 def isolated(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Path]:
-    """Every test runs with its own data folder, SQLite file and output folder."""
+    """Every test runs with its own data folder, SQLite file and output folder, and with
+    automatic rate updates off."""
     home = tmp_path_factory.mktemp("xlreport-home")
     for name in list(os.environ):
         if name.startswith("XLREPORT_") and name != "XLREPORT_TEST_POSTGRES_URL":
             monkeypatch.delenv(name)
     monkeypatch.setenv("XLREPORT_DATA_DIR", str(home / "data"))
     monkeypatch.setenv("XLREPORT_OUTPUT_DIR", str(home / "reports"))
+    # no test reaches the internet: a test that downloads rates serves them on 127.0.0.1
+    # and turns updates on itself (tests/integration/rate_server.py)
+    monkeypatch.setenv("XLREPORT_RATE_UPDATE", "off")
     monkeypatch.chdir(home)
     get_settings.cache_clear()
     yield home

@@ -15,7 +15,8 @@ the cell, a scheduled run records it.
     │   └── SchemaVersionError    database made by another version of xlreport
     ├── FxError                   currency conversion
     │   ├── UnknownCurrencyError  currency code not in the rate source
-    │   └── RateNotAvailableError date or period outside the source's coverage
+    │   ├── RateNotAvailableError date or period outside the source's coverage
+    │   └── RateDownloadError     a rate file could not be fetched or was refused
     ├── ProgressError             progress measures asked of impossible input
     ├── TemplateError             an invalid report template (lists every problem)
     ├── OutputError               a file could not be written (path named)
@@ -33,6 +34,7 @@ __all__ = [
     "OutputError",
     "Problem",
     "ProgressError",
+    "RateDownloadError",
     "RateNotAvailableError",
     "ScheduleError",
     "SchemaVersionError",
@@ -106,6 +108,10 @@ class UnknownCurrencyError(FxError):
 
 class RateNotAvailableError(FxError):
     """No rate for the date or period asked: outside the source's coverage."""
+
+
+class RateDownloadError(FxError):
+    """A rate download failed or was refused; the rates held before stay in use."""
 
 
 class ProgressError(XlreportError):

@@ -30,7 +30,7 @@ from functools import lru_cache
 
 from xlreport.errors import DataError
 
-__all__ = ["Period", "PeriodKind", "date_time", "deadline_time", "parse_deadline"]
+__all__ = ["Month", "Period", "PeriodKind", "date_time", "deadline_time", "parse_deadline"]
 
 
 class PeriodKind(StrEnum):
@@ -148,6 +148,79 @@ class Period:
                 return self.sub
             case PeriodKind.SPAN:
                 return 12 * (self.sub - self.year + 1)
+
+
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+#: Years a report month may have: the range the data template allows for dates.
+MONTH_YEARS = (1900, 2200)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Month:
+    """A calendar month, the unit of reports and schedules: ``Month.parse("2024-05")``.
+
+    The one parser of month texts (``--month``, schedule ``start``, run history), so every
+    part words a bad month the same way.
+    """
+
+    year: int
+    month: int
+
+    def __post_init__(self) -> None:
+        lo, hi = MONTH_YEARS
+        if not (lo <= self.year <= hi and 1 <= self.month <= 12):
+            raise DataError(
+                f"month {self.year:04d}-{self.month:02d} is out of range: write YYYY-MM with "
+                f"a year from {lo} to {hi}, e.g. 2024-05"
+            )
+
+    @classmethod
+    def parse(cls, text: str | Month, *, what: str = "month") -> Month:
+        """``"2024-05"`` -> ``Month(2024, 5)``; DataError saying the form expected."""
+        if isinstance(text, Month):
+            return text
+        m = _MONTH.match(str(text).strip())
+        if not m:
+            raise DataError(f"{what} {str(text)[:40]!r} is not of the form YYYY-MM (e.g. 2024-05)")
+        return cls(int(m.group(1)), int(m.group(2)))
+
+    @classmethod
+    def of(cls, day: date) -> Month:
+        """The month containing ``day``."""
+        return cls(day.year, day.month)
+
+    @classmethod
+    def last_complete(cls, today: date) -> Month:
+        """The month before ``today``'s: ``2024-06-03`` -> ``2024-05``."""
+        return cls.of(today).previous()
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> date:
+        return _end_of_month(self.year, self.month)
+
+    def previous(self) -> Month:
+        return Month(self.year - 1, 12) if self.month == 1 else Month(self.year, self.month - 1)
+
+    def next(self) -> Month:
+        return Month(self.year + 1, 1) if self.month == 12 else Month(self.year, self.month + 1)
+
+    def until(self, last: Month) -> list[Month]:
+        """This month and every month after it up to ``last`` (empty when ``last`` is
+        earlier)."""
+        out: list[Month] = []
+        cur = self
+        while cur <= last:
+            out.append(cur)
+            cur = cur.next()
+        return out
 
 
 _DEADLINE = re.compile(r"^(\d{4})(?:-(\d{2})-(\d{2}))?$")

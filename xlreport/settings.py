@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
 from pydantic import Field
@@ -40,6 +41,27 @@ class Settings(BaseSettings):
     rate_source: str = Field(default="ECB", description="rate source used by reports")
     rate_file: Path | None = Field(
         default=None, description="a newer ECB history file (eurofxref-hist.zip or .csv)"
+    )
+    rate_update: Literal["auto", "off"] = Field(
+        default="auto",
+        description=(
+            "auto: report, the Excel report button and schedule run-due download newer "
+            "rates first when the month needs them; off: never touch the network"
+        ),
+    )
+    rates_url: str | None = Field(
+        default=None,
+        description="address of the ECB history file (a mirror or proxy); default the ECB's",
+    )
+    fred_url: str | None = Field(
+        default=None,
+        description="address of the FRED DEXCHUS CSV (a mirror or proxy); default FRED's",
+    )
+    rate_update_timeout: float = Field(
+        default=5.0,
+        gt=0,
+        le=600,
+        description="seconds an automatic rate update may take before the report goes on",
     )
     template: str = Field(default="default", description="report template name or path")
     currency: str = Field(default="USD", description="report currency")

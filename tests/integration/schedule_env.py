@@ -61,6 +61,7 @@ class ScheduleEnv:
         env["XLREPORT_DATA_DIR"] = str(self.data_dir)
         env["XLREPORT_OUTPUT_DIR"] = str(self.root / "button-output")
         env["XLREPORT_DATABASE_URL"] = f"sqlite:///{self.data_dir / 'xlreport.sqlite3'}"
+        env["XLREPORT_RATE_UPDATE"] = "off"  # offline: the shipped rates only
         return env
 
     def write_config(self, *tables: str) -> Path:

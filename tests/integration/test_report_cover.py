@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import currency_converter
 from python_calamine import CalamineWorkbook
 
+from xlreport.fx import RateBook
 from xlreport.report import write_monthly_report
 from xlreport.store import Store
 
@@ -29,7 +30,12 @@ def test_cover_names_the_rate_its_day_and_value(tmp_path: Path) -> None:
     store = Store.open(f"sqlite:///{tmp_path / 'db.sqlite3'}")
     store.init()
     result = write_monthly_report(
-        month="2026-10", as_of=date(2026, 10, 31), out_dir=tmp_path, store=store
+        month="2026-10",
+        as_of=date(2026, 10, 31),
+        out_dir=tmp_path,
+        store=store,
+        book=RateBook.default(),
+        generated_at=datetime(2026, 11, 2, 9, 0, tzinfo=UTC),
     )
     rows = CalamineWorkbook.from_path(str(result.path)).get_sheet_by_name("Cover").to_python()
     facts = {str(r[0]): r[1] for r in rows if len(r) > 1 and r[0]}  # calamine trims empty edges
@@ -51,7 +57,12 @@ def test_plan_sheet_subtitle_shows_whole_years(tmp_path: Path) -> None:
     store = Store.open(f"sqlite:///{tmp_path / 'db.sqlite3'}")
     store.init()
     result = write_monthly_report(
-        month="2026-10", as_of=date(2026, 10, 31), out_dir=tmp_path, store=store
+        month="2026-10",
+        as_of=date(2026, 10, 31),
+        out_dir=tmp_path,
+        store=store,
+        book=RateBook.default(),
+        generated_at=datetime(2026, 11, 2, 9, 0, tzinfo=UTC),
     )
     rows = CalamineWorkbook.from_path(str(result.path)).get_sheet_by_name("lingang-2025")
     subtitle = str(rows.to_python()[1][0])

@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import warnings
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -147,7 +147,12 @@ def test_report_command_writes_the_pdf_beside_the_workbook(isolated: Path, book:
     with Store.open() as store:
         store.init()
         result = write_monthly_report(
-            month="2024-05", store=store, book=book, out_dir=isolated / "out", pdf=True
+            month="2024-05",
+            store=store,
+            book=book,
+            out_dir=isolated / "out",
+            pdf=True,
+            generated_at=datetime(2024, 6, 1, 9, 0, tzinfo=UTC),
         )
     assert result.pdf_path == result.path.with_suffix(".pdf")
     assert result.pdf_path.read_bytes().startswith(b"%PDF")

@@ -72,6 +72,7 @@ def _embedded(folder: Path, month: str, currency: str, template: Path) -> Path:
             currency=currency,
             template=template,
             store=store,
+            book=RateBook.default(),
             out_dir=folder / "out",
             generated_at=datetime(2026, 12, 1, 9, 0),  # a fixed clock, never today
         ).path

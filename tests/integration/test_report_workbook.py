@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import zipfile
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -30,6 +30,8 @@ from xlreport.vintage import current_observations
 
 sys.path.insert(0, str(Path(__file__).parent))
 from report_synthetic import synthetic_dataset
+
+GENERATED = datetime(2024, 6, 1, 9, 30, tzinfo=UTC)
 
 OPENPYXL_EXT = pytest.mark.filterwarnings(
     "ignore:.*extension is not supported and will be removed:UserWarning"
@@ -358,7 +360,9 @@ def test_destination_that_is_not_a_folder_names_the_path(isolated: Path, book: R
         store.init()
         for out in (blocker, blocker / "sub"):
             with pytest.raises(OutputError, match=re.escape(str(out))):
-                write_monthly_report(month="2024-05", store=store, book=book, out_dir=out)
+                write_monthly_report(
+                    month="2024-05", store=store, book=book, out_dir=out, generated_at=GENERATED
+                )
 
 
 def test_pdf_without_libreoffice_is_a_clear_error(
@@ -367,7 +371,12 @@ def test_pdf_without_libreoffice_is_a_clear_error(
     monkeypatch.setenv("PATH", str(report.parent))  # a folder without soffice
     with Store.open() as store, pytest.raises(OutputError, match=r"soffice.*--pdf"):
         write_monthly_report(
-            month="2024-05", store=store, book=book, out_dir=report.parent, pdf=True
+            month="2024-05",
+            store=store,
+            book=book,
+            out_dir=report.parent,
+            pdf=True,
+            generated_at=GENERATED,
         )
 
 

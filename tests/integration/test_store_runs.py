@@ -90,5 +90,5 @@ def test_statuses_and_names_are_checked(store: Store) -> None:
         store.finish_run(run_id, "success", None, None)
     with pytest.raises(StoreError, match="run 9999 does not exist"):
         store.finish_run(9999, "success", None, None)
-    with pytest.raises(DataError, match="write the report month as YYYY-MM"):
+    with pytest.raises(DataError, match="report month 'June 2024' is not of the form YYYY-MM"):
         store.start_run("monthly", "June 2024")

@@ -38,8 +38,8 @@ def _schema_version(url: str) -> str:
 
 
 def test_there_is_an_upgrade_path_to_test() -> None:
-    assert CURRENT_SCHEMA_VERSION == 2
-    assert [s.version for s in MIGRATIONS] == [1, 2]
+    assert CURRENT_SCHEMA_VERSION == 3
+    assert [s.version for s in MIGRATIONS] == [1, 2, 3]
 
 
 def test_the_migrated_schema_is_the_one_the_queries_use(store_url: str) -> None:
@@ -71,14 +71,15 @@ def test_a_version_1_database_is_upgraded_and_keeps_its_data(store_url: str) -> 
     engine.dispose()
     assert _schema_version(store_url) == "1"
     with Store.open(store_url) as s:
-        with pytest.raises(SchemaVersionError, match="older than this xlreport's 2: run"):
+        with pytest.raises(SchemaVersionError, match="older than this xlreport's 3: run"):
             s.load_dataset()
         result = s.init()
         assert result.upgraded_from == 1 and not result.created
         ds = s.load_dataset()
         run = s.start_run("monthly", "2024-06")  # the runs table came with version 2
         assert [r.id for r in s.list_runs()] == [run]
-    assert _schema_version(store_url) == "2"
+        assert s.rate_files() == []  # the rate_files table came with version 3
+    assert _schema_version(store_url) == "3"
     assert ds.sources[0].id == "kept-src" and ds.sources[0].note == "entered under v1"
     assert len(ds.sources) == 6  # the kept one + the five embedded
 
@@ -88,17 +89,17 @@ def test_a_newer_database_is_refused_and_left_alone(store_url: str) -> None:
         s.init()
     engine = sa.create_engine(store_url)
     with engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+        conn.exec_driver_sql("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
     engine.dispose()
     with Store.open(store_url) as s:
         with pytest.raises(SchemaVersionError) as err:
             s.init()
         message = str(err.value)
-        assert "schema version 3, made by a newer xlreport" in message
-        assert "knows versions up to 2" in message and "Upgrade xlreport" in message
+        assert "schema version 4, made by a newer xlreport" in message
+        assert "knows versions up to 3" in message and "Upgrade xlreport" in message
         with pytest.raises(SchemaVersionError, match="newer xlreport"):
             s.revision()
-    assert _schema_version(store_url) == "3"
+    assert _schema_version(store_url) == "4"
 
 
 def test_a_failing_step_leaves_the_database_as_it_was(store_url: str) -> None:
@@ -109,11 +110,11 @@ def test_a_failing_step_leaves_the_database_as_it_was(store_url: str) -> None:
         conn.exec_driver_sql("SELECT * FROM no_such_table")
 
     with pytest.raises(sa.exc.DBAPIError):
-        _upgrade(store_url, (*MIGRATIONS, MigrationStep(3, "broken", broken)))
-    assert _schema_version(store_url) == "1"  # steps 2 and 3 were rolled back together
+        _upgrade(store_url, (*MIGRATIONS, MigrationStep(4, "broken", broken)))
+    assert _schema_version(store_url) == "1"  # steps 2 to 4 were rolled back together
     engine = sa.create_engine(store_url)
     try:
         names = set(sa.inspect(engine).get_table_names())
     finally:
         engine.dispose()
-    assert "half_done" not in names and "runs" not in names
+    assert "half_done" not in names and "runs" not in names and "rate_files" not in names

@@ -27,10 +27,11 @@ LAYERS: dict[str, int] = {
     "io": 5,
     "progress": 5,
     "report": 6,
-    "excel": 7,
-    "schedule": 7,
-    "cli": 8,
-    "__main__": 9,
+    "app": 7,  # the application layer: store, rate book, month, clock for every edge
+    "excel": 8,
+    "schedule": 8,
+    "cli": 9,
+    "__main__": 10,
 }
 
 # Which of our top-level modules may use each third-party engine.
@@ -44,6 +45,7 @@ OWNERS: dict[str, set[str]] = {
     "xlsxwriter": {"report", "io", "excel"},
     "openpyxl": {"excel", "io"},
     "PIL": {"report"},  # font metrics for row heights (report/textfit.py)
+    "httpx": {"fx"},  # rate downloads (xlreport.fx.fetch)
 }
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from fx_oracle import ecb_cross, ecb_rows, ecb_zip_path
 
+from xlreport.app import App
 from xlreport.errors import FxError, RateNotAvailableError, UnknownCurrencyError, ValidationFailed
 from xlreport.fx import RateBook
 from xlreport.model import Rate
@@ -77,7 +78,7 @@ def test_the_default_source_comes_from_settings(
 ) -> None:
     monkeypatch.setenv("XLREPORT_RATE_SOURCE", "PBOC")
     get_settings.cache_clear()
-    book = RateBook.default()
+    book = App.from_environment().rate_book()  # the one book every part uses
     with pytest.raises(FxError, match="rate source 'PBOC' is not loaded"):
         book.rate("USD", "CNY", date="2024-05-24")
     book.load_csv(_write(tmp_path / "pboc.csv", PBOC_CSV), "PBOC")
@@ -154,7 +155,10 @@ def test_settings_rate_file_is_used_by_the_default_book(
 ) -> None:
     monkeypatch.setenv("XLREPORT_RATE_FILE", str(_newer_ecb_zip(tmp_path / "new.zip")))
     get_settings.cache_clear()
-    assert RateBook.default().rate("CNY", "USD").date_used == date(2026, 11, 20)
+    with App.from_environment() as app:
+        assert app.rate_book().rate("CNY", "USD").date_used == date(2026, 11, 20)
+    # the shipped book alone knows nothing of settings
+    assert RateBook.default().rate("CNY", "USD").date_used < date(2026, 11, 20)
 
 
 def test_the_ecb_daily_file_format_is_read_too() -> None:

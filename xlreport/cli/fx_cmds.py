@@ -15,11 +15,10 @@ from typing import Annotated, TypedDict
 
 import typer
 
+from xlreport.cli import options
 from xlreport.cli.output import OutputFormat, emit_rows
 from xlreport.errors import DataError, FxError
 from xlreport.fx import AUDIT_COLUMNS, Basis, RateBook, RateQuote, audit_conversions
-from xlreport.fx.files import ECB_HISTORY_URL
-from xlreport.model import Dataset
 from xlreport.quantity import parse_quantity
 
 __all__ = ["register"]
@@ -63,73 +62,18 @@ FallbackOpt = Annotated[
     bool,
     typer.Option("--fallback", help="Try the other sources, in order, if this one has no rate."),
 ]
-RatesOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--rates",
-        help=f"A newer ECB file ({ECB_HISTORY_URL}) or a CSV date,base,quote,rate "
-        "(default: settings rate_file).",
-    ),
-]
-RatesNameOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--rates-name",
-        help="Source name for the --rates table (default: ECB for an ECB file, else the "
-        "file name upper-cased: pboc.csv -> PBOC).",
-    ),
-]
+DbOpt = options.DbOpt
+RatesOpt = options.RatesOpt
+RatesNameOpt = options.RatesNameOpt
 FormatOpt = Annotated[
     OutputFormat, typer.Option("--format", case_sensitive=False, help="table, csv or json.")
 ]
 
 
-def load_dataset() -> Dataset:
-    """The plan data from the store (sources, targets, the user's rate tables)."""
-    from xlreport.store import Store
-
-    with Store.open() as store:
-        return store.load_dataset()
-
-
-def _stored_rates_dataset() -> Dataset | None:
-    """The stored dataset when the store has a schema; None before ``xlreport init``."""
-    from xlreport.store import Store
-
-    with Store.open() as store:
-        if store.schema_version() is None:
-            return None
-        return store.load_dataset()
-
-
-def _is_ecb_file(path: Path) -> bool:
-    if path.suffix.lower() == ".zip":
-        return True
-    try:
-        with path.open(encoding="utf-8-sig") as fh:
-            head = fh.readline()
-    except OSError as exc:
-        raise FxError(f"cannot read rate file {path}: {exc.strerror}") from None
-    return head.strip().lower().startswith("date,") and "base" not in head.lower()
-
-
-def build_book(rates: Path | None, rates_name: str | None, ds: Dataset | None = None) -> RateBook:
-    """The default book, the user's stored rate tables, and a ``--rates`` file."""
-    book = RateBook.default()
-    if ds is not None and ds.rates:
-        book.add_rates(ds.rates)
-    if rates is not None:
-        if not rates.is_file():
-            raise FxError(f"rate file {rates} does not exist")
-        if _is_ecb_file(rates):
-            book.load_ecb_file(rates, name=rates_name or "ECB")
-        else:
-            book.load_csv(rates, rates_name or rates.stem.upper(), replace=True)
-    return book
-
-
-def _book_for_quotes(rates: Path | None, rates_name: str | None) -> RateBook:
-    return build_book(rates, rates_name, _stored_rates_dataset())
+def _book_for_quotes(rates: Path | None, rates_name: str | None, db: str | None) -> RateBook:
+    """The App's one rate book: shipped or fetched ECB, H.10, stored tables, --rates."""
+    with options.make_app(db, rates, rates_name) as app:
+        return app.rate_book()
 
 
 def _parse_amount(text: str) -> float:
@@ -185,13 +129,14 @@ def rate_cmd(
     rates: RatesOpt = None,
     rates_name: RatesNameOpt = None,
     fmt: FormatOpt = OutputFormat.TABLE,
+    db: DbOpt = None,
 ) -> None:
     """Rate: units of TO per one FROM, with the day or period, basis and source used.
 
     Without --date/--month/--year: the latest published rate (its day is shown).
     """
     when = _quote_options(date_, month, year, basis, stock, source, fallback)
-    quote = _book_for_quotes(rates, rates_name).rate(frm, to, **when)
+    quote = _book_for_quotes(rates, rates_name, db).rate(frm, to, **when)
     emit_rows([quote.as_dict()], fmt, columns=QUOTE_COLUMNS, title=_title(quote, when), single=True)
 
 
@@ -210,11 +155,12 @@ def convert_cmd(
     rates: RatesOpt = None,
     rates_name: RatesNameOpt = None,
     fmt: FormatOpt = OutputFormat.TABLE,
+    db: DbOpt = None,
 ) -> None:
     """Convert AMOUNT of FROM into TO, showing the rate and what it rests on."""
     value = _parse_amount(amount)
     when = _quote_options(date_, month, year, basis, stock, source, fallback)
-    conv = _book_for_quotes(rates, rates_name).convert(value, frm, to, **when)
+    conv = _book_for_quotes(rates, rates_name, db).convert(value, frm, to, **when)
     emit_rows([conv.as_dict()], fmt, columns=CONVERT_COLUMNS, title=_title(conv, when), single=True)
 
 
@@ -224,10 +170,12 @@ def audit_cmd(
     rates: RatesOpt = None,
     rates_name: RatesNameOpt = None,
     fmt: FormatOpt = OutputFormat.TABLE,
+    db: DbOpt = None,
 ) -> None:
     """Documents' own dollar conversions against the reference rate of their date."""
-    ds = load_dataset()
-    book = build_book(rates, rates_name, ds)
+    with options.make_app(db, rates, rates_name) as app:
+        ds = app.store.load_dataset()
+        book = app.rate_book()
     frame = audit_conversions(ds, book, source=source)
     rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
     columns = AUDIT_CLI_COLUMNS if fmt is OutputFormat.TABLE else AUDIT_COLUMNS
@@ -236,6 +184,40 @@ def audit_cmd(
         for r in rows:
             if r["note"]:
                 typer.echo(f"{r['source_id']}: {r['note']}")
+
+
+@fx_app.command("update")
+def update_cmd(
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            help="ECB (euro reference rates) or FRED (the Fed's H.10 noon buying rates, "
+            "DEXCHUS); default: setting rate_source.",
+        ),
+    ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            "--url",
+            help="Download from this address instead (a mirror or proxy; default: setting "
+            "rates_url for ECB, fred_url for FRED, else the publisher's).",
+        ),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Give up after this many seconds.")
+    ] = 60.0,
+    db: DbOpt = None,
+) -> None:
+    """Download the newest reference rates into the store, for every part and process.
+
+    Asks the server whether the file changed since the last update (nothing is fetched
+    when it did not); checks a new file before it replaces anything. On any failure the
+    rates held stay in use and the command exits 1.
+    """
+    with options.make_app(db) as app:
+        result = app.update_rates(source, url=url, deadline_s=timeout)
+    typer.echo(result.message)
 
 
 def _title(quote: RateQuote, when: _QuoteOptions) -> str:

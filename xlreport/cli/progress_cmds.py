@@ -2,24 +2,20 @@
 
 The JSON output is a contract scripts rely on: one object per target with at least
 :data:`JSON_FIELDS`, fractions as fractions (0.381, not 38.1), ``null`` where a measure is
-undefined. This is the edge where the clock may be read: ``--as-of`` defaults to today.
+undefined. ``--as-of`` defaults to today by the App's clock.
 """
 
 from __future__ import annotations
 
 import math
-from datetime import date
 from typing import Annotated, Any
 
 import pandas as pd
 import typer
 
-from xlreport.cli.options import parse_date_option
+from xlreport.cli.options import DbOpt, make_app, parse_date_option
 from xlreport.cli.output import OutputFormat, emit_rows
-from xlreport.errors import DataError
-from xlreport.frames import observations_frame, targets_frame
-from xlreport.progress import PROGRESS_COLUMNS, compute_progress, format_amount, format_fraction
-from xlreport.settings import get_settings
+from xlreport.progress import PROGRESS_COLUMNS, format_amount, format_fraction
 
 __all__ = ["JSON_FIELDS", "progress_rows", "register"]
 
@@ -41,12 +37,6 @@ JSON_FIELDS: tuple[str, ...] = (
 )
 
 _TABLE_COLUMNS = ("target", "name", "latest", "share", "status", "explanation")
-
-
-def parse_as_of(text: str | None) -> date:
-    """``--as-of`` as a date; today when absent."""
-    parsed = parse_date_option(text)
-    return date.today() if parsed is None else parsed
 
 
 def _plain(value: Any) -> Any:
@@ -106,24 +96,12 @@ def register(app: typer.Typer) -> None:
                 help="Band of 'about' targets as a fraction (default: setting about_tolerance).",
             ),
         ] = None,
+        db: DbOpt = None,
     ) -> None:
         """Progress of every target: latest actual, share achieved, growth, status."""
-        from xlreport.store import Store
-
-        day = parse_as_of(as_of)
-        band = get_settings().about_tolerance if tolerance is None else tolerance
-        with Store.open() as store:
-            ds = store.load_dataset(day)
-        targets = targets_frame(ds)
-        if plan:
-            known = sorted(set(targets["plan_id"]))
-            unknown = [p for p in plan if p not in known]
-            if unknown:
-                raise DataError(
-                    f"unknown plan id(s) {', '.join(unknown)}: choose from {', '.join(known)}"
-                )
-            targets = targets[targets["plan_id"].isin(plan)]
-        frame = compute_progress(targets, observations_frame(ds), day, tolerance=band)
+        with make_app(db) as app:
+            day = parse_date_option(as_of) or app.today()
+            frame = app.progress(day, plans=plan or None, tolerance=tolerance)
         rows = progress_rows(frame)
         if fmt is OutputFormat.TABLE:
             emit_rows(

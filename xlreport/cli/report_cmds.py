@@ -1,20 +1,20 @@
 """CLI command: ``xlreport report`` (write the monthly report workbook).
 
-This is the edge where the clock is read: without ``--month`` and ``--as-of`` the report
-is for the last complete month, as of its last day. The work is done by
-:func:`xlreport.report.write_monthly_report`, the same function the Excel button and the
-scheduler call.
+The work is done by :meth:`xlreport.app.App.write_report`, the same path the Excel button
+and the scheduler take: without ``--month`` and ``--as-of`` the report is for the last
+complete month by the clock, as of its last day; rates are brought up to date first when
+the month needs them (setting ``rate_update``), and a report on rates not yet final says
+so on screen and in the workbook.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from xlreport.cli.options import parse_date_option
+from xlreport.cli.options import DbOpt, RatesNameOpt, RatesOpt, make_app, parse_date_option
 
 __all__ = ["register"]
 
@@ -29,7 +29,9 @@ def report(
     template: Annotated[
         str | None, typer.Option("--template", help="Template name or .toml path.")
     ] = None,
-    currency: Annotated[str, typer.Option("--currency", help="Report currency.")] = "USD",
+    currency: Annotated[
+        str | None, typer.Option("--currency", help="Report currency (default: setting currency).")
+    ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="Output folder (default: settings).")
     ] = None,
@@ -39,22 +41,29 @@ def report(
     plan: Annotated[
         list[str] | None, typer.Option("--plan", help="Only this plan id (repeatable).")
     ] = None,
+    rates: RatesOpt = None,
+    rates_name: RatesNameOpt = None,
+    db: DbOpt = None,
 ) -> None:
     """Write the monthly report workbook <out>/<name>-YYYY-MM.xlsx and print its path."""
-    from xlreport.report import last_complete_month, write_monthly_report
-
-    as_of_date = parse_date_option(as_of)
-    if month is None:
-        month = f"{as_of_date:%Y-%m}" if as_of_date else last_complete_month(date.today())
-    result = write_monthly_report(
-        month=month,
-        as_of=as_of_date,
-        template=template,
-        currency=currency,
-        out_dir=out,
-        pdf=pdf,
-        plans=plan or None,
-    )
+    with make_app(db, rates, rates_name) as app:
+        result = app.write_report(
+            month=month,
+            as_of=parse_date_option(as_of),
+            template=template,
+            currency=currency,
+            out_dir=out,
+            pdf=pdf,
+            plans=plan or None,
+        )
+        for note in app.notes:
+            typer.echo(note, err=True)
+    if result.provisional:
+        typer.echo(
+            f"Note: {result.month} rates are {result.provisional}; run the report again "
+            "once they are published (`xlreport fx update`).",
+            err=True,
+        )
     typer.echo(str(result.path))
     if result.pdf_path is not None:
         typer.echo(str(result.pdf_path))

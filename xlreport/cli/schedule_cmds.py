@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
+from xlreport.cli.options import DbOpt, make_app
 from xlreport.cli.output import OutputFormat, emit_rows
 from xlreport.errors import ScheduleError, XlreportError
 
@@ -108,22 +109,24 @@ def _run_due_once(
     wait_s: float | None,
     emit: Any,
     should_stop: Callable[[], bool] | None = None,
+    db: str | None = None,
 ) -> Any:
+    from xlreport.app import FixedClock
     from xlreport.schedule import load_schedule_config, run_due
-    from xlreport.settings import get_settings
-    from xlreport.store import Store
 
     config = load_schedule_config(config_path)
-    with Store.open() as store:
+    with make_app(db) as app:
+        app.clock = FixedClock(now)  # --now: the App's clock agrees with the schedule's
         return run_due(
             config,
             now=now,
-            store=store,
-            data_dir=get_settings().data_dir,
+            store=app.store,
+            data_dir=app.settings.data_dir,
             only=only,
             wait_s=wait_s,
             emit=emit,
             should_stop=should_stop,
+            app=app,
         )
 
 
@@ -142,6 +145,7 @@ def run_due_cmd(
             help="Seconds to wait for another process running the same schedule; 0 skips at once.",
         ),
     ] = 900.0,
+    db: DbOpt = None,
 ) -> None:
     """Produce every due report that is missing, oldest first, and apply retention."""
     from xlreport.schedule import parse_now
@@ -153,14 +157,15 @@ def run_due_cmd(
     with stop_on_signals(stop):
         if sys.stderr.isatty():
             with _TerminalProgress() as bars:
-                result = _run_due_once(config, moment, only, wait, bars, stop)
+                result = _run_due_once(config, moment, only, wait, bars, stop, db)
         else:
-            result = _run_due_once(config, moment, only, wait, _log_line, stop)
+            result = _run_due_once(config, moment, only, wait, _log_line, stop, db)
     produced = result.produced
     if produced:
         typer.echo(f"Produced {len(produced)} report(s):")
         for m in produced:
-            typer.echo(f"  {m.schedule} {m.month}: {', '.join(str(p) for p in m.outputs)}")
+            late = f" [{m.provisional}; re-issued once published]" if m.provisional else ""
+            typer.echo(f"  {m.schedule} {m.month}: {', '.join(str(p) for p in m.outputs)}{late}")
     elif result.ok:
         typer.echo("Nothing new: every due report is already at its destination.")
     for s in result.schedules:
@@ -187,8 +192,12 @@ def run_due_cmd(
 
 
 @schedule_app.command("serve")
-def serve_cmd(config: ConfigOpt) -> None:
-    """Run as a service: run-due now, then at each schedule's time, until stopped."""
+def serve_cmd(config: ConfigOpt, db: DbOpt = None) -> None:
+    """Run as a service: run-due now, then daily at each schedule's time, until stopped.
+
+    A daily run-due produces a month on its due day and retries a failed month, or
+    re-issues a provisional one, the next day rather than a month later.
+    """
     from xlreport.schedule import load_schedule_config
     from xlreport.schedule.serve import serve_schedules
     from xlreport.schedule.stopping import StopRequest
@@ -199,7 +208,7 @@ def serve_cmd(config: ConfigOpt) -> None:
     def run(names: list[str] | None) -> None:
         try:
             moment = datetime.now().astimezone()
-            result = _run_due_once(config, moment, names, None, _log_line, stop)
+            result = _run_due_once(config, moment, names, None, _log_line, stop, db)
         except XlreportError as exc:  # keep serving: the next time or start-up retries
             message = json.dumps(str(exc), ensure_ascii=False)
             typer.echo(f"time={_now_text()} level=error event=run-due msg={message}", err=True)
@@ -230,19 +239,20 @@ def list_cmd(
     config: ConfigOpt,
     now: NowOpt = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.TABLE,
+    db: DbOpt = None,
 ) -> None:
     """Schedules with their next due time, the reports missing now, and the last run."""
     from xlreport.schedule import load_schedule_config, next_due_at, parse_now
-    from xlreport.schedule.runner import plan_from_history
-    from xlreport.store import Store
+    from xlreport.schedule.runner import plan_from_history, rates_final_for
 
     parsed = load_schedule_config(config)
     moment = parse_now(now)
     rows: list[dict[str, Any]] = []
-    with Store.open() as store:
+    with make_app(db) as app:
+        store = app.store
         for spec in parsed.schedule:
             runs = store.list_runs(spec.name)
-            plan = plan_from_history(spec, moment, runs)
+            plan = plan_from_history(spec, moment, runs, rates_final_for(app, spec))
             last = runs[-1] if runs else None
             rows.append(
                 {
@@ -267,15 +277,16 @@ def history_cmd(
         str | None, typer.Option("--schedule", "-s", help="Only this schedule.")
     ] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.TABLE,
+    db: DbOpt = None,
 ) -> None:
-    """Every recorded run of the file's schedules, oldest first."""
+    """Every recorded run of the file's schedules, oldest first (a provisional run's
+    'error' column says what its rates rest on)."""
     from xlreport.schedule import load_schedule_config
-    from xlreport.store import Store
 
     parsed = load_schedule_config(config)
     names = [parsed.find(schedule).name] if schedule else [s.name for s in parsed.schedule]
-    with Store.open() as store:
-        runs = [r for n in names for r in store.list_runs(n)]
+    with make_app(db) as app:
+        runs = [r for n in names for r in app.store.list_runs(n)]
     runs.sort(key=lambda r: (r.started, r.id))
     columns = ["id", "schedule", "month", "status", "output", "started", "finished", "error"]
     rows = [{c: getattr(r, c) for c in columns} for r in runs]

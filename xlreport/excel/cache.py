@@ -34,6 +34,7 @@ from xlreport.excel.cells import logger, message_for, to_cell
 if TYPE_CHECKING:
     import pandas as pd
 
+    from xlreport.app import App
     from xlreport.fx import RateBook
     from xlreport.model import Dataset, Observation, Plan
     from xlreport.store import Store
@@ -64,16 +65,10 @@ class Snapshot:
     memo: dict[Hashable, Any] = field(default_factory=dict)
 
 
-def _open_default_store() -> Store:
-    from xlreport.store import Store
+def _default_app() -> App:
+    from xlreport.app import App
 
-    return Store.open()
-
-
-def _default_tolerance() -> float:
-    from xlreport.settings import get_settings
-
-    return get_settings().about_tolerance
+    return App.from_environment()
 
 
 class ExcelData:
@@ -81,22 +76,29 @@ class ExcelData:
 
     def __init__(
         self,
-        open_store: Callable[[], Store] = _open_default_store,
+        open_store: Callable[[], Store] | None = None,
         *,
+        app: Callable[[], App] = _default_app,
         check_every: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
-        today: Callable[[], date] = date.today,
+        today: Callable[[], date] | None = None,
     ) -> None:
+        """``app`` makes the process's :class:`xlreport.app.App` on first use (store,
+        rate book, settings, the calendar clock); ``open_store`` (tests) gives the store
+        instead, with settings from the environment. ``clock`` is the monotonic clock of
+        the freshness checks, ``today`` the calendar (default: the App's clock)."""
         self._open_store = open_store
+        self._make_app = app
+        self._app: App | None = None
         self._check_every = check_every
         self.clock = clock
-        self._today_fn = today
+        self._today_fn = today or (lambda: self.app.today())
         self._lock = threading.RLock()
         self._store: Store | None = None
         self._snapshot: Snapshot | None = None
         self._progress: dict[tuple[date, float], dict[str, dict[str, Any]]] = {}
         self.next_check = float("-inf")
-        self.today: date = today()
+        self.today: date = today() if today is not None else date.min
         self.results: dict[Hashable, Any] = {}
         self.default_tolerance: float = 0.05
         self.loads = 0  # how many times the dataset was loaded (for tests and about)
@@ -105,12 +107,27 @@ class ExcelData:
     # ------------------------------------------------------------------ freshness
 
     @property
+    def app(self) -> App:
+        """The App this process's functions use (made on first use)."""
+        if self._app is None:
+            with self._lock:
+                if self._app is None:
+                    if self._open_store is not None:
+                        from xlreport.app import App
+                        from xlreport.settings import get_settings
+
+                        self._app = App(get_settings(), store=self._open_store())
+                    else:
+                        self._app = self._make_app()
+                    self.default_tolerance = self._app.settings.about_tolerance
+        return self._app
+
+    @property
     def store(self) -> Store:
         if self._store is None:
             with self._lock:
                 if self._store is None:
-                    self._store = self._open_store()
-                    self.default_tolerance = _default_tolerance()
+                    self._store = self.app.store
         return self._store
 
     def refresh(self) -> None:
@@ -207,16 +224,12 @@ class ExcelData:
     # ------------------------------------------------------------------ currency
 
     def rate_book(self) -> RateBook:
-        """The ECB rates shipped with xlreport plus the rate tables stored in the database."""
+        """The App's one rate book (fetched or shipped ECB, H.10, the stored rate tables),
+        built once per store revision: a rate update bumps the revision too."""
         snap = self.snapshot()
         if snap.rate_book is None:
-            from xlreport.fx import RateBook
-
             with self._lock:
-                book = RateBook.default()
-                if snap.dataset.rates:
-                    book.add_rates(snap.dataset.rates)
-                snap.rate_book = book
+                snap.rate_book = self.app.rate_book()
         return snap.rate_book
 
     def memoised(self, key: Hashable, compute: Callable[[], Any]) -> Any:

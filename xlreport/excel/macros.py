@@ -2,9 +2,9 @@
 
 The *Generate monthly report* button runs the VBA macro ``GenerateMonthlyReport``, which
 calls ``RunPython "import xlreport.excel.macros as m; m.generate_report()"``. That runs
-:func:`xlreport.report.write_monthly_report` (the same function the CLI and the scheduler
-call) and tells the user where the file went, or what failed, in a message box of the
-calling Excel (``app.alert``, through :func:`xlreport.excel.functions.show_message`, the
+:meth:`xlreport.app.App.write_report` (the same path the CLI and the scheduler take)
+and tells the user where the file went, or what failed, in a message box of the calling
+Excel (``app.alert``, through :func:`xlreport.excel.functions.show_message`, the
 module that owns xlwings). Errors never escape as a Python traceback dialog.
 """
 
@@ -19,7 +19,7 @@ from xlreport.errors import XlreportError
 from xlreport.excel.cells import ensure_log_file
 
 if TYPE_CHECKING:
-    from xlreport.store import Store
+    from xlreport.app import App
 
 __all__ = ["REPORT_TITLE", "generate_report", "report_message"]
 
@@ -41,6 +41,8 @@ def report_message(result: Any) -> str:
     lines.append(str(result.path))
     if getattr(result, "pdf_path", None):
         lines += ["", f"PDF: {result.pdf_path}"]
+    if getattr(result, "provisional", None):
+        lines += ["", f"Rates are {result.provisional}: generate it again once they are published."]
     return "\n".join(lines)
 
 
@@ -49,19 +51,21 @@ def generate_report(
     month: str | None = None,
     as_of: date | None = None,
     notify: Notify | None = None,
-    store: Store | None = None,
+    app: App | None = None,
 ) -> Any:
     """Write the monthly report and tell the user; returns the ``ReportResult`` or None.
 
-    ``month`` (``YYYY-MM``) defaults to what :func:`write_monthly_report` chooses (the
-    previous month); ``notify(text, title)`` defaults to a message box in Excel.
+    ``month`` (``YYYY-MM``) defaults to the last complete month by the App's clock;
+    ``notify(text, title)`` defaults to a message box in Excel. Rates are brought up to
+    date first when the month needs them (setting ``rate_update``).
     """
     tell = _show_in_excel if notify is None else notify
     ensure_log_file()
     try:
-        from xlreport.report import write_monthly_report
+        from xlreport.app import App
 
-        result = write_monthly_report(month=month, as_of=as_of, store=store)
+        with app or App.from_environment() as own:
+            result = own.write_report(month=month, as_of=as_of)
     except XlreportError as exc:
         logger.warning("monthly report failed: %s", exc)
         tell(f"The monthly report was not written.\n\n{exc}", REPORT_TITLE)

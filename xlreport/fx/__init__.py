@@ -14,7 +14,7 @@ No clock is read: "latest" means the last day in the rate table.
 """
 
 from xlreport.fx.audit import AUDIT_COLUMNS, audit_conversions
-from xlreport.fx.book import Conversion, RateBook, RateQuote
+from xlreport.fx.book import Conversion, Provisional, RateBook, RateQuote
 from xlreport.fx.files import ECB_HISTORY_URL, read_ecb_file, read_rate_csv, shipped_ecb_path
 from xlreport.fx.table import DEFAULT_MAX_GAP_DAYS, RateTable
 from xlreport.fx.when import Basis, default_basis
@@ -25,6 +25,7 @@ __all__ = [
     "ECB_HISTORY_URL",
     "Basis",
     "Conversion",
+    "Provisional",
     "RateBook",
     "RateQuote",
     "RateTable",

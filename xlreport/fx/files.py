@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from xlreport.errors import FxError, UnsafeFileError
@@ -22,7 +25,11 @@ from xlreport.fx.table import DEFAULT_MAX_GAP_DAYS, RateTable, table_from_long, 
 
 __all__ = [
     "ECB_HISTORY_URL",
+    "FRED_DEXCHUS_URL",
+    "FRED_SERIES",
     "MAX_RATE_FILE_BYTES",
+    "parse_ecb_bytes",
+    "parse_fred_bytes",
     "read_ecb_file",
     "read_rate_csv",
     "read_shipped_ecb",
@@ -30,6 +37,9 @@ __all__ = [
 ]
 
 ECB_HISTORY_URL = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip"
+#: The Federal Reserve's H.10 noon buying rate in New York, yuan per US dollar, on FRED.
+FRED_SERIES = "DEXCHUS"
+FRED_DEXCHUS_URL = f"https://fred.stlouisfed.org/graph/fredgraph.csv?id={FRED_SERIES}"
 #: The ECB history is about 2 MB uncompressed; refuse anything far larger.
 MAX_RATE_FILE_BYTES = 200 * 1024 * 1024
 _SHIPPED_NAME = "eurofxref-hist.zip"
@@ -88,7 +98,53 @@ def _line_locator(path: Path):  # type: ignore[no-untyped-def]
 def read_ecb_file(path: str | Path, *, name: str = "ECB", origin: str | None = None) -> RateTable:
     """An ECB reference-rate file (``eurofxref-hist.zip``/``.csv`` or the daily ``eurofxref``)."""
     path = Path(path)
-    data = _read_csv_bytes(path)
+    return parse_ecb_bytes(
+        _read_csv_bytes(path), name=name, origin=origin or str(path), locate=_line_locator(path)
+    )
+
+
+def _csv_of(data: bytes, origin: str) -> bytes:
+    """``data`` itself, or the one CSV inside it when it is a zip (bounded)."""
+    if not data.startswith(b"PK"):
+        return data
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = [m for m in archive.infolist() if m.filename.lower().endswith(".csv")]
+        if len(members) != 1:
+            raise FxError(
+                f"{origin}: expected exactly one .csv inside the zip (like the ECB's "
+                f"eurofxref-hist.zip), found {len(members)}"
+            )
+        member = members[0]
+        if member.file_size > MAX_RATE_FILE_BYTES:
+            raise UnsafeFileError(
+                f"{origin}: {member.filename} declares {member.file_size} bytes "
+                f"uncompressed; the limit is {MAX_RATE_FILE_BYTES}"
+            )
+        out = archive.open(member).read(MAX_RATE_FILE_BYTES + 1)
+    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+        raise FxError(f"{origin} is not a readable zip (truncated or damaged): {exc}") from None
+    if len(out) > MAX_RATE_FILE_BYTES:
+        raise UnsafeFileError(f"{origin}: the zip expands beyond the size limit")
+    return out
+
+
+def _looks_like_html(data: bytes) -> bool:
+    head = data[:512].lstrip().lower()
+    return head.startswith((b"<!doctype", b"<html", b"<?xml", b"<head", b"<body"))
+
+
+def parse_ecb_bytes(
+    data: bytes,
+    *,
+    name: str = "ECB",
+    origin: str = "ECB file",
+    locate: Callable[[int], str] | None = None,
+) -> RateTable:
+    """The ECB history (zip or CSV bytes) as a table, with located errors."""
+    data = _csv_of(data, origin)
+    if _looks_like_html(data):
+        raise FxError(f"{origin} is a web page, not an ECB rate file (an error or login page?)")
     try:
         # Fast path: every rate column parses as numbers ("N/A" and empty = missing).
         frame = pd.read_csv(
@@ -112,19 +168,58 @@ def read_ecb_file(path: str | Path, *, name: str = "ECB", origin: str | None = N
                 encoding="utf-8-sig",
             ).replace("", None)
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise FxError(f"{path} is not a readable CSV rate file: {exc}") from None
+        raise FxError(f"{origin} is not a readable CSV rate file: {exc}") from None
     if not any(str(c).strip().lower() == "date" for c in frame.columns):
         raise FxError(
-            f"{path} is not an ECB rate file: its first line should start with 'Date,USD,' "
+            f"{origin} is not an ECB rate file: its first line should start with 'Date,USD,' "
             f"(download {ECB_HISTORY_URL}); for a table with columns date, base, quote, rate "
-            "use load_csv / a rate CSV"
+            "use a rate CSV (--rates FILE --rates-name NAME)"
         )
     return table_from_wide(
         name,
         frame,
         anchor="EUR",
-        origin=origin or str(path),
-        locate=_line_locator(path),
+        origin=origin,
+        locate=locate or (lambda i: f"{origin}: line {i + 2}"),
+    )
+
+
+def parse_fred_bytes(
+    data: bytes, *, series: str = FRED_SERIES, name: str = "FRED", origin: str = "FRED file"
+) -> RateTable:
+    """A FRED series CSV (``observation_date,DEXCHUS`` or ``DATE,DEXCHUS``; ``.`` or empty
+    for a day without a rate) of yuan per US dollar, as a USD->CNY table."""
+    if _looks_like_html(data):
+        raise FxError(f"{origin} is a web page, not a FRED CSV (an error or login page?)")
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig"
+        )
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise FxError(f"{origin} is not a readable CSV: {exc}") from None
+    cols = {str(c).strip().upper(): c for c in frame.columns}
+    date_col = cols.get("OBSERVATION_DATE") or cols.get("DATE")
+    value_col = cols.get(series.upper())
+    if date_col is None or value_col is None:
+        raise FxError(
+            f"{origin} is not the FRED CSV of {series}: its first line should be "
+            f"'observation_date,{series}' (found {', '.join(map(str, frame.columns))[:80]!r})"
+        )
+    values = frame[value_col].astype(str).str.strip()
+    keep = ~values.isin(["", "."])
+    long = pd.DataFrame(
+        {
+            "date": frame.loc[keep, date_col].to_numpy(),
+            "base": "USD",
+            "quote": "CNY",
+            "rate": values[keep].to_numpy(),
+        }
+    )
+    if long.empty:
+        raise FxError(f"{origin}: the FRED series {series} has no rates")
+    index = np.flatnonzero(keep.to_numpy())
+    return table_from_long(
+        name, long, origin=origin, locate=lambda i: f"{origin}: line {int(index[i]) + 2}"
     )
 
 

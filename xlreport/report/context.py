@@ -58,7 +58,10 @@ def rate_text(rate: dict[str, Any]) -> str:
     report in the plans' own currency converts nothing and says so."""
     if rate["frm"] == rate["to"]:
         return f"none: amounts are in {rate['to']}, the plans' own currency"
-    return (
+    text = (
         f"1 {rate['frm']} = {float(rate['rate']):.4f} {rate['to']} "
         f"({rate['source']} {word('basis', rate['basis'])}, {rate_when(rate)})"
     )
+    # a rate older than the day it stands for says so: "provisional: rate of 2026-10-30
+    # (31 days before the month's end)"
+    return f"{text}; {rate['provisional']}" if rate.get("provisional") else text

@@ -15,7 +15,6 @@ Nothing here computes progress or converts currency by itself: progress comes fr
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -24,16 +23,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from xlreport.errors import DataError
+from xlreport.errors import DataError, RateNotAvailableError
 from xlreport.frames import (
     current_observations_frame,
     observations_frame,
     sort_key,
     targets_frame,
 )
-from xlreport.fx import RateBook, audit_conversions
+from xlreport.fx import Provisional, RateBook, audit_conversions
 from xlreport.model import Dataset
-from xlreport.period import Period, PeriodKind, date_time
+from xlreport.period import Month, Period, PeriodKind, date_time
 from xlreport.progress import compute_progress, format_amount
 from xlreport.quantity import UnitKind, unit_kind
 from xlreport.report.labels import qualified
@@ -49,21 +48,17 @@ __all__ = [
     "prepare_report",
 ]
 
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-
 
 def parse_month(text: str) -> tuple[int, int]:
     """``"2024-05"`` -> ``(2024, 5)``; raises DataError saying the form expected."""
-    m = _MONTH.match(str(text).strip())
-    if not m:
-        raise DataError(f"month {text!r} is not of the form YYYY-MM (e.g. 2024-05)")
-    return int(m.group(1)), int(m.group(2))
+    m = Month.parse(text)
+    return m.year, m.month
 
 
 def month_bounds(month: str) -> tuple[date, date]:
     """First and last day of a ``YYYY-MM`` month."""
-    year, mon = parse_month(month)
-    return date(year, mon, 1), date(year, mon, calendar.monthrange(year, mon)[1])
+    m = Month.parse(month)
+    return m.first_day, m.last_day
 
 
 @dataclass(frozen=True)
@@ -113,10 +108,17 @@ def _rate_label(period: Period) -> tuple[str, str]:
 
 
 def _report_quote(
-    book: RateBook, frm: str, currency: str, as_of: date, source: str | None
+    book: RateBook,
+    frm: str,
+    currency: str,
+    as_of: date,
+    source: str | None,
+    what: str = "the month's end",
 ) -> dict[str, Any]:
     """The rate targets convert at: the daily reference rate of the as-of date (the last
-    published day before it when it had none; ``date_used`` says which)."""
+    published day before it when it had none; ``date_used`` says which). When the source
+    has not published up to the as-of date yet, the last published rate, and
+    ``provisional`` says so (otherwise None)."""
     if frm == currency:
         return {
             "frm": frm,
@@ -126,14 +128,22 @@ def _report_quote(
             "period": None,
             "basis": "same currency",
             "source": "none",
+            "provisional": None,
         }
-    quote = book.rate(frm, currency, date=as_of, basis="daily", source=source).as_dict()
+    found, late = book.daily_or_latest(frm, currency, as_of, source=source)
+    quote = found.as_dict()
     quote["frm"] = quote.pop("from")
+    quote["provisional"] = late.describe(what) if late is not None else None
     return quote
 
 
 def _convert_targets(
-    frame: pd.DataFrame, book: RateBook, currency: str, as_of: date, source: str | None
+    frame: pd.DataFrame,
+    book: RateBook,
+    currency: str,
+    as_of: date,
+    source: str | None,
+    what: str = "the month's end",
 ) -> tuple[pd.DataFrame, dict[str, Any], list[dict[str, Any]]]:
     """Add ``rate``, ``rate_note``, ``latest_value_report``, ``latest_value_period_rate``,
     ``target_value_report`` and ``target_rate``.
@@ -157,7 +167,7 @@ def _convert_targets(
     )
     report_quotes: dict[str, dict[str, Any]] = {}
     for unit in sorted({u for u, m in zip(units, is_money, strict=True) if m}):
-        quote = _report_quote(book, unit, currency, as_of, source)
+        quote = _report_quote(book, unit, currency, as_of, source, what)
         report_quotes[unit] = quote
         used.append({**quote, "used_for": f"targets in {unit}"})
         rows = np.flatnonzero(units == unit)
@@ -176,8 +186,8 @@ def _convert_targets(
             if unit == currency:
                 conv = pd.DataFrame({"rate": np.ones(len(idx)), "result": latest[members]})
             else:
-                conv = book.convert_column(
-                    latest[members], unit, currency, [label] * len(idx), basis=basis, source=source
+                conv, late = _convert_period(
+                    book, latest[members], unit, currency, label, basis, source
                 )
                 first = conv.iloc[0]
                 used.append(
@@ -185,11 +195,12 @@ def _convert_targets(
                         "frm": unit,
                         "to": currency,
                         "rate": float(first["rate"]),
-                        "date_used": None,
+                        "date_used": late.used if late is not None else None,
                         "period": label,
-                        "basis": basis,
+                        "basis": basis if late is None else "daily (latest published)",
                         "source": first["source"],
                         "used_for": f"latest actuals for {label} ({len(idx)})",
+                        "provisional": late.describe(f"the end of {label}") if late else None,
                     }
                 )
             rate[idx] = conv["rate"].to_numpy(dtype=float)
@@ -204,9 +215,39 @@ def _convert_targets(
     out["target_rate"] = target_rate
     report_rate = report_quotes.get("CNY") or next(iter(report_quotes.values()), None)
     if report_rate is None:  # no amounts at all: still show the reference rate
-        report_rate = _report_quote(book, "CNY", currency, as_of, source)
+        report_rate = _report_quote(book, "CNY", currency, as_of, source, what)
         used.append({**report_rate, "used_for": "reference (no amounts)"})
+    if not report_rate.get("provisional"):
+        late = next((u["provisional"] for u in used if u.get("provisional")), None)
+        report_rate = {**report_rate, "provisional": late}
     return out, report_rate, used
+
+
+def _convert_period(
+    book: RateBook,
+    amounts: np.ndarray,
+    frm: str,
+    to: str,
+    label: str,
+    basis: str,
+    source: str | None,
+) -> tuple[pd.DataFrame, Provisional | None]:
+    """Amounts of one period at the period's average rate; while the source has not
+    published the whole period yet, at its last published daily rate (provisional)."""
+    try:
+        frame = book.convert_column(
+            amounts, frm, to, [label] * len(amounts), basis=basis, source=source
+        )
+        return frame, None
+    except RateNotAvailableError:
+        period_end = Period.parse(label).end
+        if book.covers(frm, to, period_end, source=source):
+            raise  # a real gap in the source, not a period still being published
+        quote, late = book.daily_or_latest(frm, to, period_end, source=source)
+    frame = pd.DataFrame({"rate": np.full(len(amounts), quote.rate)})
+    frame["result"] = amounts * quote.rate
+    frame["source"] = quote.source
+    return frame, late
 
 
 def _changes(obs: pd.DataFrame, start: date, end: date, targets: pd.DataFrame) -> pd.DataFrame:
@@ -443,7 +484,8 @@ def prepare_inputs(
     frame["target_id"] = frame.index
     if plans:
         frame = frame[frame["plan_id"].isin(plans)]
-    frame, report_rate, used = _convert_targets(frame, book, currency, as_of, rate_source)
+    what = "the month's end" if as_of == end else f"the as-of date {as_of}"
+    frame, report_rate, used = _convert_targets(frame, book, currency, as_of, rate_source, what)
     if "outlook" not in frame:  # engines before issue 11: no outlook
         frame["outlook"] = None
     if "time_elapsed_at_latest" not in frame:  # engines before the two clocks

@@ -8,12 +8,12 @@ change, as :mod:`zoneinfo` does for ``fold=0``.
 
 from __future__ import annotations
 
-import calendar
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from xlreport.errors import ScheduleError
+from xlreport.period import Month
 from xlreport.schedule.config import ScheduleSpec
 
 __all__ = [
@@ -29,8 +29,8 @@ __all__ = [
 
 
 def _split(month: str) -> tuple[int, int]:
-    year, mon = month.split("-")
-    return int(year), int(mon)
+    m = Month.parse(month)
+    return m.year, m.month
 
 
 def month_add(month: str, n: int) -> str:
@@ -41,8 +41,7 @@ def month_add(month: str, n: int) -> str:
 
 
 def last_day_of(month: str) -> date:
-    year, mon = _split(month)
-    return date(year, mon, calendar.monthrange(year, mon)[1])
+    return Month.parse(month).last_day
 
 
 def due_at(spec: ScheduleSpec, month: str) -> datetime:
@@ -81,6 +80,7 @@ def parse_now(text: str | None) -> datetime:
 
 
 REASON_FILES_MISSING = "files missing at the destination"
+REASON_FINAL_RATES = "re-issue: the month's final rates are now published"
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +102,8 @@ def plan_due_months(
     succeeded: Iterable[str],
     attempted: Iterable[str],
     months_on_disk: Iterable[str],
+    provisional: Iterable[str] = (),
+    rates_final: Callable[[str], bool] | None = None,
 ) -> DuePlan:
     """Decide which months to produce, oldest first.
 
@@ -111,6 +113,9 @@ def plan_due_months(
       once, so they are listed in ``beyond_keep`` and not produced).
     - A month is produced unless a successful run is recorded AND its files are at the
       destination: a file deleted by hand comes back on the next run.
+    - A month written on provisional rates (``provisional``: its newest written run was
+      provisional) counts as produced, so it never holds up the months after it, and is
+      produced again once ``rates_final(month)`` says its rates are published.
     """
     latest = latest_due_month(spec, now)
     tried = sorted(set(attempted))
@@ -123,12 +128,15 @@ def plan_due_months(
         months.append(m)
         m = month_add(m, 1)
     beyond, window = months[: -spec.keep], months[-spec.keep :]
-    ok = set(succeeded)
+    late = set(provisional)
+    ok = set(succeeded) | late
     disk = set(months_on_disk)
     todo: list[tuple[str, str]] = []
     present: list[str] = []
     for month in window:
-        if month in ok and month in disk:
+        if month in late and month in disk and rates_final is not None and rates_final(month):
+            todo.append((month, REASON_FINAL_RATES))
+        elif month in ok and month in disk:
             present.append(month)
         elif month in ok:
             todo.append((month, REASON_FILES_MISSING))

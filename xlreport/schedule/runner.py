@@ -32,11 +32,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from xlreport.errors import ScheduleError, StoreError, XlreportError
 from xlreport.fsio import remove_stale_temporaries, write_atomically
 from xlreport.schedule.config import ScheduleConfig, ScheduleSpec
-from xlreport.schedule.due import REASON_FILES_MISSING, DuePlan, last_day_of, plan_due_months
+from xlreport.schedule.due import (
+    REASON_FILES_MISSING,
+    DuePlan,
+    last_day_of,
+    latest_due_month,
+    plan_due_months,
+)
 from xlreport.schedule.files import (
     RetentionResult,
     apply_retention,
@@ -45,6 +52,9 @@ from xlreport.schedule.files import (
 )
 from xlreport.schedule.lock import LockBusy, ScheduleLock, hold_schedule_lock
 from xlreport.store import RunRecord, RunStatus, Store
+
+if TYPE_CHECKING:
+    from xlreport.app import App
 
 __all__ = [
     "MonthOutcome",
@@ -94,6 +104,8 @@ class MonthOutcome:
     outputs: list[Path] = field(default_factory=list)
     error: str | None = None
     run_id: int | None = None
+    #: a success on rates not yet final (recorded as provisional; re-issued later)
+    provisional: str | None = None
 
 
 @dataclass(slots=True)
@@ -177,31 +189,34 @@ def _copy_into(src: Path) -> Callable[[Path], None]:
     return produce
 
 
-def produce_month(spec: ScheduleSpec, month: str, store: Store, staging: Path) -> list[Path]:
+def produce_month(
+    spec: ScheduleSpec, month: str, app: App, staging: Path
+) -> tuple[list[Path], str | None]:
     """Generate ``month``'s report(s) in ``staging`` and copy them to the destination.
 
     All templates are generated before anything is copied, so a failure while generating
-    leaves the destination untouched. Returns the destination paths (xlsx first).
+    leaves the destination untouched. Returns the destination paths (xlsx first) and why
+    the rates are provisional (None when they are final).
     """
-    from xlreport.report import write_monthly_report
-
     _check_destination(spec)
     work = Path(tempfile.mkdtemp(prefix=f"{month}-", dir=staging))
+    provisional: str | None = None
     try:
         pairs: list[tuple[Path, Path]] = []
         for i, template in enumerate(spec.templates):
             out_dir = work / str(i)
             out_dir.mkdir()
-            result = write_monthly_report(
+            result = app.write_report(
                 month=month,
                 as_of=last_day_of(month),
                 template=template,
                 currency=spec.currency,
                 out_dir=out_dir,
                 pdf=spec.pdf,
-                store=store,
                 plans=list(spec.plans) if spec.plans is not None else None,
+                update_rates=False,  # run_due updated them once for all months
             )
+            provisional = provisional or result.provisional
             pairs.append((Path(result.path), spec.destination / output_name(spec, month, template)))
             if spec.pdf:
                 if result.pdf_path is None:
@@ -214,7 +229,7 @@ def produce_month(spec: ScheduleSpec, month: str, store: Store, staging: Path) -
         _check_destination(spec)
         for src, dest in pairs:
             write_atomically(dest, _copy_into(src))
-        return [dest for _, dest in pairs]
+        return [dest for _, dest in pairs], provisional
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -264,11 +279,12 @@ def _run_month(
     spec: ScheduleSpec,
     month: str,
     reason: str,
-    store: Store,
+    app: App,
     lock: ScheduleLock,
     staging: Path,
     emit: Emit,
 ) -> MonthOutcome:
+    store = app.store
     run_id = _claim(store, spec, month, reason, lock)
     if run_id is None:
         msg = f"{month} is already done or being produced by another process; skipped"
@@ -276,7 +292,7 @@ def _run_month(
         return MonthOutcome(spec.name, month, "skipped", error=msg)
     emit(RunEvent("started", spec.name, f"producing {month} ({reason})", month))
     try:
-        outputs = produce_month(spec, month, store, staging)
+        outputs, provisional = produce_month(spec, month, app, staging)
     except XlreportError as exc:
         message = str(exc)
     except OSError as exc:
@@ -288,17 +304,38 @@ def _run_month(
         raise
     else:
         output = "; ".join(str(p) for p in outputs if p.suffix == ".xlsx")
-        store.finish_run(run_id, RunStatus.SUCCESS.value, output, None)
-        emit(RunEvent("succeeded", spec.name, f"{month} written to {output}", month))
-        return MonthOutcome(spec.name, month, "success", outputs, None, run_id)
+        if provisional:
+            store.finish_run(run_id, RunStatus.PROVISIONAL.value, output, provisional)
+            text = f"{month} written to {output} ({provisional}; re-issued when published)"
+        else:
+            store.finish_run(run_id, RunStatus.SUCCESS.value, output, None)
+            text = f"{month} written to {output}"
+        emit(RunEvent("succeeded", spec.name, text, month))
+        return MonthOutcome(spec.name, month, "success", outputs, None, run_id, provisional)
     store.finish_run(run_id, RunStatus.FAILED.value, None, message)
     emit(RunEvent("failed", spec.name, f"{month} failed: {message}", month))
     return MonthOutcome(spec.name, month, "failed", [], message, run_id)
 
 
-def plan_from_history(spec: ScheduleSpec, now: datetime, runs: list[RunRecord]) -> DuePlan:
+def provisional_months(runs: list[RunRecord]) -> list[str]:
+    """Months whose newest written run (success or provisional) was provisional."""
+    newest: dict[str, str] = {}
+    written = (RunStatus.SUCCESS.value, RunStatus.PROVISIONAL.value)
+    for r in runs:  # oldest first
+        if r.status in written:
+            newest[r.month] = r.status
+    return sorted(m for m, status in newest.items() if status == RunStatus.PROVISIONAL.value)
+
+
+def plan_from_history(
+    spec: ScheduleSpec,
+    now: datetime,
+    runs: list[RunRecord],
+    rates_final: Callable[[str], bool] | None = None,
+) -> DuePlan:
     """The months due at ``now`` given the schedule's recorded runs and the files at its
-    destination (what ``run-due`` would produce, and what ``schedule list`` shows)."""
+    destination (what ``run-due`` would produce, and what ``schedule list`` shows).
+    ``rates_final(month)``: whether a provisional month's rates are now published."""
     attempted = sorted({r.month for r in runs})
     return plan_due_months(
         spec,
@@ -306,19 +343,36 @@ def plan_from_history(spec: ScheduleSpec, now: datetime, runs: list[RunRecord]) 
         succeeded=[r.month for r in runs if r.status == RunStatus.SUCCESS.value],
         attempted=attempted,
         months_on_disk=months_present(spec, attempted),
+        provisional=provisional_months(runs),
+        rates_final=rates_final,
     )
+
+
+def rates_final_for(app: App, spec: ScheduleSpec) -> Callable[[str], bool]:
+    """Whether the rate book has published up to a month's last day (for its currency)."""
+    from xlreport.errors import FxError
+
+    def final(month: str) -> bool:
+        to = spec.currency if spec.currency != "CNY" else "USD"
+        try:
+            return app.rate_book().covers("CNY", to, last_day_of(month))
+        except FxError:
+            return False
+
+    return final
 
 
 def _run_schedule(
     spec: ScheduleSpec,
     now: datetime,
-    store: Store,
+    app: App,
     data_dir: Path,
     wait_s: float | None,
     emit: Emit,
     should_stop: ShouldStop,
 ) -> ScheduleOutcome:
     outcome = ScheduleOutcome(spec.name)
+    store = app.store
     if should_stop():
         outcome.stopped = True
         outcome.skipped = "not started: stopping; the next run-due runs it"
@@ -335,7 +389,7 @@ def _run_schedule(
             staging = staging_root(data_dir, spec.name)
             _clear_staging(staging)
             before = store.list_runs(spec.name)
-            plan = plan_from_history(spec, now, before)
+            plan = plan_from_history(spec, now, before, rates_final_for(app, spec))
             outcome.plan = plan
             if not plan.to_produce:
                 emit(RunEvent("nothing", spec.name, _nothing_message(spec, plan)))
@@ -362,7 +416,7 @@ def _run_schedule(
                         )
                     )
                     break
-                result = _run_month(spec, month, reason, store, lock, staging, emit)
+                result = _run_month(spec, month, reason, app, lock, staging, emit)
                 outcome.months.append(result)
                 if result.status == "failed":
                     rest = [m for m, _ in plan.to_produce if m > month]
@@ -413,16 +467,38 @@ def run_due(
     wait_s: float | None = None,
     emit: Emit | None = None,
     should_stop: ShouldStop | None = None,
+    app: App | None = None,
 ) -> RunDueResult:
     """Produce every due, missing report of the schedules (``only``: these names).
 
     ``should_stop``: asked before each month; once it says yes, the month in progress is
-    the last one (the others stay due).
+    the last one (the others stay due). ``app`` gives the rate book and settings (default:
+    one on ``store`` with settings from the environment). When the newest due month's
+    rates are not published in the rate book, one rate update is tried first (setting
+    ``rate_update``); months still without final rates are written provisional.
     """
     if now.tzinfo is None:
         raise ScheduleError("run_due needs an aware 'now' (with a UTC offset)")
     specs = [config.find(n) for n in only] if only else list(config.schedule)
     sink: Emit = emit or (lambda _e: None)
     stop = should_stop or _never
-    outcomes = [_run_schedule(s, now, store, data_dir, wait_s, sink, stop) for s in specs]
+    if app is None:
+        from xlreport.app import App
+        from xlreport.settings import get_settings
+
+        app = App(get_settings(), store=store)
+    _update_rates(app, specs, now, sink)
+    outcomes = [_run_schedule(s, now, app, data_dir, wait_s, sink, stop) for s in specs]
     return RunDueResult(now, outcomes)
+
+
+def _update_rates(app: App, specs: list[ScheduleSpec], now: datetime, emit: Emit) -> None:
+    """Fetch newer rates once when the newest due month needs them (never raises)."""
+    if not specs:
+        return
+    newest = max(latest_due_month(s, now) for s in specs)
+    currency = next((s.currency for s in specs if s.currency != "CNY"), "USD")
+    done = app.ensure_rates(last_day_of(newest), currency=currency)
+    if done is not None:
+        kind = "warning" if not done.ok else "rates"
+        emit(RunEvent(kind, "rates", done.message))

@@ -1,6 +1,7 @@
 """``schedule serve``: APScheduler 3 calling run-due at each schedule's time, and at start-up.
 
-Each schedule gets a cron job (day, hour and minute in its own time zone) with
+Each schedule gets a daily cron job (hour and minute in its own time zone: run-due
+works out what is due, so a failed or provisional month is retried the next day) with
 ``misfire_grace_time=None`` and ``coalesce=True``: a time missed while the computer slept
 or the process was busy runs once as soon as possible instead of being dropped (the
 default grace of one second drops it with only a log warning). The job store is in
@@ -40,9 +41,10 @@ POLL_SECONDS = 0.2
 
 
 def cron_trigger(spec: ScheduleSpec) -> CronTrigger:
-    return CronTrigger(
-        day=spec.day_of_month, hour=spec.hour, minute=spec.minute, timezone=spec.zone
-    )
+    """Every day at the schedule's time: run-due decides what is due, so the due day
+    produces the month, and the days after retry a failed month or re-issue a provisional
+    one instead of waiting a month."""
+    return CronTrigger(hour=spec.hour, minute=spec.minute, timezone=spec.zone)
 
 
 def build_scheduler(config: ScheduleConfig, run_due: RunDue) -> BackgroundScheduler:

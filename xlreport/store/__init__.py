@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from xlreport.store.merge import ImportSummary, KindCounts
 from xlreport.store.migrations import CURRENT_SCHEMA_VERSION, MIGRATIONS, MigrationStep
+from xlreport.store.ratefiles import RateFileRecord
 from xlreport.store.runs import RunRecord, RunStatus
 from xlreport.store.store import InitResult, Store
 
@@ -18,6 +19,7 @@ __all__ = [
     "InitResult",
     "KindCounts",
     "MigrationStep",
+    "RateFileRecord",
     "RunRecord",
     "RunStatus",
     "Store",

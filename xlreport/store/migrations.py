@@ -173,10 +173,32 @@ def _create_v2(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _create_v3(conn: Connection) -> None:
+    """Version 3: rate files downloaded by ``xlreport fx update``, one row per source."""
+    md = sa.MetaData()
+    sa.Table(
+        "rate_files",
+        md,
+        sa.Column("source", sa.String(40), primary_key=True),
+        sa.Column("url", sa.Text, nullable=False),
+        sa.Column("content", sa.LargeBinary, nullable=True),
+        sa.Column("sha256", sa.String(64), nullable=True),
+        sa.Column("etag", sa.Text, nullable=True),
+        sa.Column("last_modified", sa.Text, nullable=True),
+        sa.Column("first_day", sa.Date, nullable=True),
+        sa.Column("last_day", sa.Date, nullable=True),
+        sa.Column("fetched_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("checked_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_error", sa.Text, nullable=True),
+    )
+    md.create_all(conn)
+
+
 #: Every step, in order. Append new steps; never edit or reorder released ones.
 MIGRATIONS: tuple[MigrationStep, ...] = (
     MigrationStep(1, "plan data tables, meta and the revision counter", _create_v1),
     MigrationStep(2, "run history of scheduled reports", _create_v2),
+    MigrationStep(3, "downloaded rate files", _create_v3),
 )
 
 CURRENT_SCHEMA_VERSION: int = MIGRATIONS[-1].version

@@ -8,7 +8,6 @@ At most one run of a (schedule, month) is ``running`` at a time: a unique index 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -17,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from xlreport.errors import DataError, StoreError
+from xlreport.period import Month
 from xlreport.store.schema import runs
 
 __all__ = [
@@ -30,19 +30,22 @@ __all__ = [
 ]
 
 DEFAULT_STALE_AFTER = timedelta(hours=6)
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 class RunStatus(StrEnum):
     RUNNING = "running"
     SUCCESS = "success"
+    #: written, but on rates not yet final: re-issued once the month's rates are published
+    PROVISIONAL = "provisional"
     FAILED = "failed"
     SKIPPED = "skipped"
     ABANDONED = "abandoned"  # left running by a process that stopped
 
 
 #: Statuses a finished run may take.
-FINAL_STATUSES = frozenset({RunStatus.SUCCESS, RunStatus.FAILED, RunStatus.SKIPPED})
+FINAL_STATUSES = frozenset(
+    {RunStatus.SUCCESS, RunStatus.PROVISIONAL, RunStatus.FAILED, RunStatus.SKIPPED}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +63,7 @@ class RunRecord:
 def _check_names(schedule: str, month: str) -> None:
     if not schedule.strip() or len(schedule) > 200:
         raise DataError(f"schedule name {schedule!r}: use 1 to 200 characters")
-    if not _MONTH.match(month):
-        raise DataError(f"month {month!r}: write the report month as YYYY-MM, e.g. 2024-06")
+    Month.parse(month, what="report month")
 
 
 def _abandon_stale(conn: Connection, schedule: str, month: str, stale_after: timedelta) -> None:

@@ -25,6 +25,7 @@ __all__ = [
     "metadata",
     "observations",
     "plans",
+    "rate_files",
     "rates",
     "runs",
     "sources",
@@ -184,6 +185,24 @@ runs = sa.Table(
         sqlite_where=sa.text("status = 'running'"),
         postgresql_where=sa.text("status = 'running'"),
     ),
+)
+
+#: Rate files downloaded by ``xlreport fx update`` (one row per source), kept in the store
+#: so that every process and computer using this database uses the same rates.
+rate_files = sa.Table(
+    "rate_files",
+    metadata,
+    sa.Column("source", sa.String(40), primary_key=True),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("content", sa.LargeBinary, nullable=True),
+    sa.Column("sha256", sa.String(64), nullable=True),
+    sa.Column("etag", sa.Text, nullable=True),
+    sa.Column("last_modified", sa.Text, nullable=True),
+    sa.Column("first_day", sa.Date, nullable=True),
+    sa.Column("last_day", sa.Date, nullable=True),
+    sa.Column("fetched_at", UtcDateTime, nullable=True),
+    sa.Column("checked_at", UtcDateTime, nullable=False),
+    sa.Column("last_error", sa.Text, nullable=True),
 )
 
 #: Entity tables by collection name, in dependency order (as ``model.ENTITY_MODELS``).

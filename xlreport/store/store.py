@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from xlreport.data import load_embedded_dataset
 from xlreport.errors import StoreError, ValidationFailed
-from xlreport.model import Dataset, problems_from_validation
+from xlreport.model import Dataset, Rate, problems_from_validation
 from xlreport.settings import get_settings
 from xlreport.store.engine import WRITE_FLAG, create_store_engine, describe_url, sqlite_path
 from xlreport.store.merge import ImportSummary, check_incoming, merge_dataset
@@ -34,6 +34,13 @@ from xlreport.store.migrations import (
     read_schema_version,
     upgrade_schema,
     write_meta,
+)
+from xlreport.store.ratefiles import (
+    RateFileRecord,
+    note_rate_check,
+    read_rate_file,
+    read_rate_files,
+    save_rate_file,
 )
 from xlreport.store.records import FIELDS, record_from_row
 from xlreport.store.runs import (
@@ -287,11 +294,24 @@ class Store:
             columns = _observation_columns(conn, as_of)
         return self._dataset(collections), columns
 
+    def load_rates(self) -> tuple[Rate, ...]:
+        """The stored rate tables' rows (imported as ``rates``), without the plan data."""
+        with self._transaction(write=False) as conn:
+            self._require_schema(conn)
+            return self._read_records(conn, None, observations=False, kinds=("rates",))["rates"]
+
     def _read_records(
-        self, conn: Connection, as_of: date | None, *, observations: bool
+        self,
+        conn: Connection,
+        as_of: date | None,
+        *,
+        observations: bool,
+        kinds: tuple[str, ...] | None = None,
     ) -> dict[str, tuple[Any, ...]]:
         collections: dict[str, tuple[Any, ...]] = {}
         for kind, table in DATA_TABLES.items():
+            if kinds is not None and kind not in kinds:
+                continue
             if kind == "observations" and not observations:
                 collections[kind] = ()
                 continue
@@ -337,6 +357,53 @@ class Store:
                 kind: int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one())
                 for kind, t in DATA_TABLES.items()
             }
+
+    # ---------------------------------------------------------------- rate files
+
+    def rate_file(self, source: str, *, with_content: bool = True) -> RateFileRecord | None:
+        """The downloaded rate file of ``source`` (``ECB``, ``FRED``), or None."""
+        with self._transaction(write=False) as conn:
+            self._require_schema(conn)
+            return read_rate_file(conn, source, with_content=with_content)
+
+    def rate_files(self, *, with_content: bool = True) -> list[RateFileRecord]:
+        """Every downloaded rate file (or check record), by source name."""
+        with self._transaction(write=False) as conn:
+            self._require_schema(conn)
+            return read_rate_files(conn, with_content=with_content)
+
+    def save_rate_file(
+        self,
+        source: str,
+        *,
+        url: str,
+        content: bytes,
+        etag: str | None,
+        last_modified: str | None,
+        first_day: date,
+        last_day: date,
+        at: datetime,
+    ) -> None:
+        """Replace ``source``'s rate file with a validated download (bumps the revision)."""
+        with self._transaction(write=True) as conn:
+            self._require_schema(conn)
+            save_rate_file(
+                conn,
+                source,
+                url=url,
+                content=content,
+                etag=etag,
+                last_modified=last_modified,
+                first_day=first_day,
+                last_day=last_day,
+                at=at,
+            )
+
+    def note_rate_check(self, source: str, *, url: str, at: datetime, error: str | None) -> None:
+        """Record a rate check that brought no new file (unchanged, or ``error``)."""
+        with self._transaction(write=True) as conn:
+            self._require_schema(conn)
+            note_rate_check(conn, source, url=url, at=at, error=error)
 
     # --------------------------------------------------------------- run history
 

@@ -35,9 +35,9 @@ from xlreport.store import Store
 pytestmark = pytest.mark.libreoffice
 
 PLANS = ("lingang-2025", "shanghai-highend-2025", "shanghai-future-2030", "lingang-pioneer-2030")
-#: the last complete month as of "today" (2026-12-01) is 2026-11, but the shipped ECB
-#: file ends 2026-10-30 until issue 10's fresh rates land: 2026-10 stands in for it
-LAST_COMPLETE_MONTH = "2026-10"
+#: the last complete month as of "today" (2026-12-01), fixed: the shipped ECB file ends
+#: 2026-10-30, so its rates are provisional (the last published day, and the report says so)
+LAST_COMPLETE_MONTH = "2026-11"
 
 
 @pytest.fixture(scope="module")
@@ -175,6 +175,9 @@ def test_embedded_report_reads_on_paper(
     words = _check_print(xlsx, office, tmp_path)
     text = " ".join(w.text for w in words)
     assert "May 2024" in text or month != "2024-05"
+    if month == LAST_COMPLETE_MONTH:
+        # the rate of 2026-10-30 stands for 2026-11-30 (31 days later): provisional, said
+        assert "provisional: rate of 2026-10-30" in text
     if currency == "CNY":
         # the plans' own currency: nothing converts, and the report says so once
         assert "1 CNY = 1" not in text and "1.0000" not in text
@@ -201,10 +204,10 @@ def test_summary_warns_when_the_newest_figure_is_old(tmp_path: Path) -> None:
         rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Summary").to_python()
         return [str(c) for r in rows for c in r if c != ""]
 
-    # the newest figure of the embedded data was published 2024-05-25: by 2026-10-31 that
-    # is 2 years 5 months = 29 whole months (the 25th is before the 31st), past 12
+    # the newest figure of the embedded data was published 2024-05-25: by 2026-11-30 that
+    # is 2 years 6 months = 30 whole months (the 25th is before the 30th), past 12
     assert (
-        "Warning: the newest figure was published on 2024-05-25, 29 months before this "
+        "Warning: the newest figure was published on 2024-05-25, 30 months before this "
         "report's date; the report shows nothing more recent." in summary_cells(old)
     )
     # in the 2024-05 report it is six days old

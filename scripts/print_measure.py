@@ -2,7 +2,8 @@
 
     .venv/bin/python scripts/print_measure.py [OUT_DIR]
 
-Reports: the embedded data for 2024-05 (USD and CNY) and 2026-11 (USD, the last complete month of 2026-12-01), and a
+Reports: the embedded data for 2024-05 (USD and CNY) and 2026-11 (USD, the last
+complete month of 2026-12-01), and a
 synthetic portfolio (tests/integration/report_synthetic.py) for 2024-03, each with a
 fixed clock. For each PDF: words, word boxes under 7 pt tall, pairs of words of
 different lines printed over each other, snake_case codes (the same reading as

@@ -11,6 +11,7 @@ the cell, a scheduled run records it.
     ├── DataError                 one bad value or reference in plan data
     │   └── ValidationFailed      many problems at once, each with its location
     ├── UnsafeFileError           a file refused by the guards for untrusted input
+    │   └── DraftInputError       an announcement that cannot be drafted (binary, too big...)
     ├── StoreError                database unreachable, or in an unexpected state
     │   └── SchemaVersionError    database made by another version of xlreport
     ├── FxError                   currency conversion
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "DataError",
+    "DraftInputError",
     "FxError",
     "OutputError",
     "Problem",
@@ -88,6 +90,10 @@ class ValidationFailed(DataError):
 
 class UnsafeFileError(XlreportError):
     """A file refused by the guards for untrusted input (zip bomb, huge range, timeout)."""
+
+
+class DraftInputError(UnsafeFileError):
+    """An announcement ``xlreport data draft`` cannot read: binary, empty, too big, no text."""
 
 
 class StoreError(XlreportError):

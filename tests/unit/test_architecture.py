@@ -27,6 +27,7 @@ LAYERS: dict[str, int] = {
     "io": 5,
     "progress": 5,
     "report": 6,
+    "draft": 6,  # beside io: reads announcements, writes through io's writer
     "app": 7,  # the application layer: store, rate book, month, clock for every edge
     "excel": 8,
     "schedule": 8,
@@ -46,7 +47,12 @@ OWNERS: dict[str, set[str]] = {
     "openpyxl": {"excel", "io"},
     "PIL": {"report"},  # font metrics for row heights (report/textfit.py)
     "httpx": {"fx"},  # rate downloads (xlreport.fx.fetch)
+    "bs4": {"draft"},
 }
+
+# What the drafter may use: the model and its vocabulary, and io's writer; never the
+# store, the computations or the outputs above it.
+DRAFT_MAY_USE = {"errors", "quantity", "period", "model", "io", "fsio", "draft"}
 
 
 def _top(dotted: str) -> str:
@@ -111,3 +117,14 @@ def test_report_sheet_writers_share_a_context_module_and_import_no_render() -> N
             if isinstance(n, ast.ImportFrom) and n.module and n.level == 0
         }
         assert "xlreport.report.render" not in imported, name
+
+
+def test_draft_uses_only_the_model_and_io() -> None:
+    wrong = sorted(
+        f"{where} imports {name}"
+        for name, where in _imports()["draft"]
+        if name.startswith("xlreport") and _top(name) not in DRAFT_MAY_USE
+    )
+    assert not wrong, "\n".join(wrong)
+    io_used = {name for name, _ in _imports()["draft"] if name.startswith("xlreport.io")}
+    assert io_used <= {"xlreport.io.writer"}, io_used

@@ -1,4 +1,4 @@
-"""CLI commands: ``xlreport data template|validate|import|export``.
+"""CLI commands: ``xlreport data template|validate|import|export|draft``.
 
 The library does the work (:mod:`xlreport.io`); these commands open the store, call it
 and print a short summary. Problems arrive as :class:`~xlreport.errors.ValidationFailed`,
@@ -22,11 +22,13 @@ from xlreport.io.importer import count_records
 from xlreport.io.writer import check_export_path, write_dataset
 from xlreport.store import Store
 
+DRAFT_FORMATS = ("json", "xlsx")
+
 __all__ = ["data_app", "register"]
 
 data_app = typer.Typer(
     name="data",
-    help="Plan data files: the data-entry template, validation, import and export.",
+    help="Plan data files: the data-entry template, validation, import, export and drafts.",
     no_args_is_help=True,
 )
 
@@ -122,10 +124,50 @@ def export_cmd(
     typer.echo(f"Wrote {written} ({_counts_text(count_records(ds))}).")
 
 
+def draft_cmd(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Announcements: plain text (.txt) or pages saved as HTML.", show_default=False
+        ),
+    ],
+    source_id: Annotated[
+        str | None,
+        typer.Option("--source-id", help="Id of the source record (one FILE only)."),
+    ] = None,
+    published: Annotated[
+        str | None,
+        typer.Option(
+            "--published",
+            help="Publication date (YYYY-MM-DD): dates 'last year' "
+            "and past figures, and is the vintage of reported figures.",
+        ),
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", help="json (items) or xlsx (the data workbook, marked draft)."),
+    ] = "json",
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Where to write; JSON goes to the terminal without it."),
+    ] = None,
+) -> None:
+    """Propose targets and reported figures from announcements, for review.
+
+    Every item carries its quote and character offsets. The xlsx draft has draft and
+    quote columns: import refuses a row until its draft cell is cleared after review.
+    """
+    from xlreport.cli.draft_output import run_draft
+
+    day = parse_date_option(published, "--published")
+    run_draft(files, source_id=source_id, published=day, fmt=fmt, out=out)
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``data`` group to the app."""
     data_app.command("template")(template_cmd)
     data_app.command("validate")(validate_cmd)
     data_app.command("import")(import_cmd)
     data_app.command("export")(export_cmd)
+    data_app.command("draft")(draft_cmd)
     app.add_typer(data_app, name="data")

@@ -24,6 +24,9 @@ from xlreport.quantity import COUNT_UNITS, CURRENCIES, PHYSICAL_UNITS
 
 __all__ = [
     "DESCRIPTIONS",
+    "DRAFT_COLUMN",
+    "QUOTE_COLUMN",
+    "REVIEW_COLUMNS",
     "SHEETS",
     "Column",
     "ColumnKind",
@@ -48,6 +51,14 @@ class ColumnKind(StrEnum):
     DATE = "date"
     CHOICE = "choice"  # one value of an enumeration
 
+
+#: Review columns of a drafted workbook (``xlreport data draft``), after the model's columns.
+#: They are not fields, and capitalised so that they never clash with one (Rates has a field
+#: ``quote``): the reader skips ``Quote`` and refuses a row whose ``Draft`` cell is still
+#: filled in, so that nothing a machine proposed is imported before a person checked it.
+DRAFT_COLUMN = "Draft"
+QUOTE_COLUMN = "Quote"
+REVIEW_COLUMNS: tuple[str, ...] = (DRAFT_COLUMN, QUOTE_COLUMN)
 
 #: Sheet name (workbook) for each collection; the CSV file is ``<collection>.csv``.
 SHEETS: dict[str, str] = {

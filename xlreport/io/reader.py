@@ -32,7 +32,15 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from xlreport.errors import DataError, Problem, ValidationFailed
 from xlreport.io.cells import EMPTY, CellProblem, Converter, converter_for, unquote_csv_text
 from xlreport.io.guard import DEFAULT_LIMITS, ReadLimits, read_csv_rows, read_workbook_sheets
-from xlreport.io.layout import Column, ColumnKind, SheetLayout, column_letter, sheet_layouts
+from xlreport.io.layout import (
+    DRAFT_COLUMN,
+    REVIEW_COLUMNS,
+    Column,
+    ColumnKind,
+    SheetLayout,
+    column_letter,
+    sheet_layouts,
+)
 from xlreport.model import ENTITY_MODELS, ID_HELP, Dataset
 
 __all__ = ["RawSheet", "bulk_allocation", "read_dataset", "read_raw_sheets", "validate_raw_sheets"]
@@ -147,6 +155,27 @@ def read_raw_sheets(
     return sheets, problems
 
 
+def _draft_problems(raw: RawSheet) -> list[Problem]:
+    """Rows of a drafted workbook whose ``draft`` cell is still filled in: not yet reviewed."""
+    found: list[Problem] = []
+    for col, values in enumerate(raw.columns):
+        head = values[0] if values else None
+        if not (isinstance(head, str) and head.strip() == DRAFT_COLUMN):
+            continue
+        for row in range(1, raw.height):
+            cell = values[row]
+            if cell in ("", None, False) or (isinstance(cell, str) and not cell.strip()):
+                continue
+            found.append(
+                Problem(
+                    raw.cell(row, col, DRAFT_COLUMN),
+                    "row not reviewed: it was drafted from a document; check it against its "
+                    "quote, correct it, then clear this Draft cell (or delete the row)",
+                )
+            )
+    return found
+
+
 def _map_header(raw: RawSheet, problems: list[Problem]) -> dict[str, int] | None:
     """Column name -> index; None when the sheet cannot be read row by row."""
     lay = raw.layout
@@ -167,6 +196,8 @@ def _map_header(raw: RawSheet, problems: list[Problem]) -> dict[str, int] | None
                     Problem(raw.cell(0, col, "?"), "this column holds data but has no header")
                 )
             continue
+        if isinstance(name, str) and name in REVIEW_COLUMNS:
+            continue  # a drafted workbook's review columns: see _draft_problems
         if not isinstance(name, str) or name not in known:
             problems.append(
                 Problem(
@@ -530,6 +561,7 @@ def validate_raw_sheets(
         header_problems: list[Problem] = []
         index = _map_header(raw, header_problems)
         found += header_problems
+        found += _draft_problems(raw)
         if index is None:
             continue
         sheet_problems: list[_Found] = []

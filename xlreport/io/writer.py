@@ -18,7 +18,8 @@ leading ``'`` (OWASP's advice); import removes it again, so the round trip is ex
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
@@ -30,7 +31,15 @@ from xlsxwriter.worksheet import Worksheet
 
 from xlreport.errors import OutputError
 from xlreport.fsio import write_atomically
-from xlreport.io.layout import Column, ColumnKind, SheetLayout, column_letter, sheet_layouts
+from xlreport.io.layout import (
+    DRAFT_COLUMN,
+    QUOTE_COLUMN,
+    Column,
+    ColumnKind,
+    SheetLayout,
+    column_letter,
+    sheet_layouts,
+)
 from xlreport.io.readme import accepted_values, readme_lines
 from xlreport.model import Dataset
 
@@ -38,6 +47,7 @@ __all__ = [
     "FIXED_CREATED",
     "LISTS_SHEET",
     "README_SHEET",
+    "RowReview",
     "check_export_path",
     "write_csv_folder",
     "write_dataset",
@@ -49,6 +59,7 @@ LISTS_SHEET = "Lists"
 #: The workbook's "created" property: fixed so that the same data gives the same file.
 FIXED_CREATED = datetime(2024, 1, 1)
 _LAST_ROW = 1_048_575  # validations cover whole columns below the header
+REVIEW_NAMES = (DRAFT_COLUMN, QUOTE_COLUMN)
 _RISKY = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
@@ -62,6 +73,23 @@ class _ExactNumberWorksheet(Worksheet):  # type: ignore[misc]
     def _xml_number_element(self, number: float, attributes: Sequence[Any] = ()) -> None:
         attr = "".join(f' {key}="{self._escape_attributes(value)}"' for key, value in attributes)
         self.fh.write(f"<c{attr}><v>{float(number)!r}</v></c>")
+
+
+@dataclass(frozen=True, slots=True)
+class RowReview:
+    """The review cells of one drafted row: what the draft cell says, and the quote."""
+
+    draft: str  # e.g. "draft, confidence 0.9": the reader refuses the row until it is cleared
+    quote: str  # the sentence of the document the row was read from
+
+
+_REVIEW_HELP = {
+    DRAFT_COLUMN: "Set by xlreport data draft: this row was proposed by a machine from a "
+    "document. Check every cell against the quote, correct it, then clear this cell; "
+    "import refuses rows whose draft cell is filled in.",
+    QUOTE_COLUMN: "The sentence of the document this row was read from, with its character "
+    "offsets. Not imported.",
+}
 
 
 def _cell_format_key(column: Column) -> str:
@@ -105,6 +133,14 @@ class _Book:
             "wrap": self.wb.add_format({"text_wrap": True, "valign": "top"}),
             "banner": self.wb.add_format({"bold": True, "font_color": "#C00000"}),
         }
+        # drafted rows: the same number formats on a yellow fill, so every cell reads "draft"
+        for key, extra in (
+            ("text", {"num_format": "@"}),
+            ("date", {"num_format": "yyyy-mm-dd"}),
+            ("general", {}),
+            ("wrap", {"text_wrap": True, "valign": "top"}),
+        ):
+            self.formats[f"draft-{key}"] = self.wb.add_format({**extra, "bg_color": "#FFF2CC"})
         self.list_ranges: dict[tuple[str, ...], str] = {}
 
     def add_sheet(self, name: str) -> Worksheet:
@@ -139,20 +175,31 @@ def _cell_value(value: Any) -> Any:
 
 
 def _write_record_row(
-    sheet: Worksheet, row: int, record: BaseModel, columns: Sequence[Column], date_fmt: Any
+    sheet: Worksheet,
+    row: int,
+    record: BaseModel,
+    columns: Sequence[Column],
+    date_fmt: Any,
+    draft_formats: Mapping[str, Any] | None = None,
 ) -> None:
     for col, column in enumerate(columns):
         value = _cell_value(getattr(record, column.name))
+        fmt = draft_formats[_cell_format_key(column)] if draft_formats else None
         if value is None or value == "":
+            if fmt is not None:
+                sheet.write_blank(row, col, None, fmt)
             continue
         if isinstance(value, bool):
-            sheet.write_boolean(row, col, value)
+            sheet.write_boolean(row, col, value, fmt)
         elif isinstance(value, int | float):
-            sheet.write_number(row, col, value)
+            sheet.write_number(row, col, value, fmt)
         elif isinstance(value, date):
-            sheet.write_datetime(row, col, datetime(value.year, value.month, value.day), date_fmt)
+            day = datetime(value.year, value.month, value.day)
+            sheet.write_datetime(
+                row, col, day, draft_formats["date"] if draft_formats else date_fmt
+            )
         else:
-            sheet.write_string(row, col, str(value))
+            sheet.write_string(row, col, str(value), fmt)
 
 
 def _write_data_sheet(
@@ -161,13 +208,33 @@ def _write_data_sheet(
     lists: Worksheet,
     lay: SheetLayout,
     records: Sequence[BaseModel],
+    review: Sequence[RowReview] | None = None,
 ) -> None:
     columns = lay.columns
-    last_col = len(columns) - 1
+    last_col = len(columns) - 1 + (2 if review is not None else 0)
     for col, column in enumerate(columns):
         sheet.set_column(col, col, _width(column), book.formats[_cell_format_key(column)])
+    draft_formats = {k: book.formats[f"draft-{k}"] for k in ("text", "date", "general")}
     for row, record in enumerate(records, start=1):
-        _write_record_row(sheet, row, record, columns, book.formats["date"])
+        marks = review[row - 1] if review is not None and row - 1 < len(review) else None
+        _write_record_row(
+            sheet, row, record, columns, book.formats["date"], draft_formats if marks else None
+        )
+        if marks is not None:
+            sheet.write_string(row, len(columns), marks.draft, book.formats["draft-text"])
+            sheet.write_string(row, len(columns) + 1, marks.quote, book.formats["draft-wrap"])
+    review_headers: list[dict[str, Any]] = []
+    if review is not None:
+        sheet.set_column(len(columns), len(columns), 22, book.formats["text"])
+        sheet.set_column(len(columns) + 1, len(columns) + 1, 80, book.formats["wrap"])
+        review_headers = [{"header": DRAFT_COLUMN}, {"header": QUOTE_COLUMN}]
+        for offset, name in enumerate(REVIEW_NAMES):
+            sheet.write_comment(
+                0,
+                len(columns) + offset,
+                f"{name}: {_REVIEW_HELP[name]}",
+                {"x_scale": 3, "y_scale": 2.2, "author": "xlreport"},
+            )
     sheet.add_table(
         0,
         0,
@@ -178,7 +245,8 @@ def _write_data_sheet(
             "style": "Table Style Light 9",
             "columns": [
                 {"header": c.name, "format": book.formats[_cell_format_key(c)]} for c in columns
-            ],
+            ]
+            + review_headers,
         },
     )
     sheet.freeze_panes(1, 0)
@@ -227,8 +295,19 @@ def _add_validation(
     sheet.data_validation(1, col, _LAST_ROW, col, options)
 
 
-def write_workbook(path: Path, ds: Dataset | None = None, *, banner: str | None = None) -> Path:
-    """Write the data workbook (empty template when ``ds`` is None) atomically to ``path``."""
+def write_workbook(
+    path: Path,
+    ds: Dataset | None = None,
+    *,
+    banner: str | None = None,
+    review: Mapping[str, Sequence[RowReview]] | None = None,
+) -> Path:
+    """Write the data workbook (empty template when ``ds`` is None) atomically to ``path``.
+
+    ``review`` (from ``xlreport data draft``) gives, per collection, the review cells of
+    its rows in order: those sheets get ``draft`` and ``quote`` columns and the rows a
+    yellow fill; import refuses a row until its draft cell is cleared.
+    """
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise OutputError(f"cannot write {path}: a data workbook is an .xlsx file")
@@ -241,7 +320,8 @@ def write_workbook(path: Path, ds: Dataset | None = None, *, banner: str | None 
         _write_readme(book, readme, banner)
         for lay, sheet in data_sheets:
             records = getattr(ds, lay.collection) if ds is not None else ()
-            _write_data_sheet(book, sheet, lists, lay, records)
+            marks = review.get(lay.collection) if review is not None else None
+            _write_data_sheet(book, sheet, lists, lay, records, marks)
         lists.hide()
         readme.activate()
         book.wb.close()

@@ -94,10 +94,18 @@ def test_toml_syntax_error_is_a_template_error(tmp_path: Path) -> None:
 
 
 def test_formula_columns_pull_in_their_inputs() -> None:
-    # share achieved needs A, T, B and the share basis; none of them is listed
+    # share achieved needs A, T, B, the share basis and the times of A and B (nothing after
+    # a stated baseline: no share); none of them is listed
     keys = required_columns(["name", "share_achieved"])
     assert keys[:2] == ["name", "share_achieved"]
-    assert set(keys[2:]) == {"assessed_value", "target_value", "share_basis", "reference_value"}
+    assert set(keys[2:]) == {
+        "assessed_value",
+        "target_value",
+        "share_basis",
+        "reference_value",
+        "assessed_time",
+        "reference_time",
+    }
     for key in keys:
         assert key in COLUMNS
 

@@ -65,14 +65,20 @@ _t, _t0, _t1 = "{assessed_time}", "{reference_time}", "{deadline_time}"
 _SHARE = (
     f'IF(OR({_A}="",{_T}=""),"",IF({{share_basis}}="{SHARE_BASIS["no_baseline"]}",'
     f'IF({_T}<>0,{_A}/{_T},""),'
-    f'IF(OR({_B}="",{_T}={_B}),"",({_A}-{_B})/({_T}-{_B}))))'
+    f'IF(OR({_B}="",{_T}={_B}),"",'
+    f'IF(AND({{share_basis}}="{SHARE_BASIS["baseline"]}",{_t}<={_t0}),"",'
+    f"({_A}-{_B})/({_T}-{_B})))))"
+)
+# time elapsed at the as-of date, from the clock's start, capped to 0..1
+_c0, _now = "{clock_start_time}", "{as_of_time}"
+_ELAPSED = (
+    f'IF(OR({_c0}="",{_t1}="",{_now}=""),"",'
+    f'IF({_t1}>{_c0},MIN(1,MAX(0,({_now}-{_c0})/({_t1}-{_c0}))),""))'
 )
 #: time elapsed at the latest figure's date (the moment its share achieved is measured)
 ELAPSED_AT_LATEST = (
     f'IF(OR({_t}="",{_t0}="",{_t1}=""),"",IF({_t1}>{_t0},({_t}-{_t0})/({_t1}-{_t0}),""))'
 )
-#: time elapsed at the as-of date (the defined name AsOfTime), capped at 1
-_ELAPSED = f'IF(OR({_t0}="",{_t1}=""),"",IF({_t1}>{_t0},MIN(1,(AsOfTime-{_t0})/({_t1}-{_t0})),""))'
 _REQUIRED = (
     f'IF(OR({_T}="",{_B}="",{_t0}=""),"",'
     f'IF(AND({_T}>0,{_B}>0,{_t1}>{_t0}),({_T}/{_B})^(1/({_t1}-{_t0}))-1,""))'
@@ -148,6 +154,8 @@ _ALL: tuple[ColumnDef, ...] = (
     _c("reference_time", "Reference time", CellType.YEARS, 9),
     _c("assessed_time", "Assessed time", CellType.YEARS, 9),
     _c("deadline_time", "Deadline time", CellType.YEARS, 9),
+    _c("clock_start_time", "Clock start time", CellType.YEARS, 9),
+    _c("as_of_time", "As-of time", CellType.YEARS, 9),
 )
 
 COLUMNS: dict[str, ColumnDef] = {c.key: c for c in _ALL}
@@ -166,7 +174,13 @@ CONVERSION_COLUMNS: frozenset[str] = frozenset(
 )
 
 #: Columns that exist to feed formulas; added hidden when a template does not list them.
-AUX_COLUMNS: tuple[str, ...] = ("reference_time", "assessed_time", "deadline_time")
+AUX_COLUMNS: tuple[str, ...] = (
+    "reference_time",
+    "assessed_time",
+    "deadline_time",
+    "clock_start_time",
+    "as_of_time",
+)
 
 
 def _inputs(key: str) -> list[str]:

@@ -480,19 +480,13 @@ def prepare_inputs(
         ]
     ]
     frame = progress.join(fields, how="left")
+    frame["as_of_time"] = as_of_time(as_of)  # the as-of clock's position, for formulas
     frame["target_text"] = [_target_text(r) for r in frame.reset_index().to_dict("records")]
     frame["target_id"] = frame.index
     if plans:
         frame = frame[frame["plan_id"].isin(plans)]
     what = "the month's end" if as_of == end else f"the as-of date {as_of}"
     frame, report_rate, used = _convert_targets(frame, book, currency, as_of, rate_source, what)
-    if "outlook" not in frame:  # engines before issue 11: no outlook
-        frame["outlook"] = None
-    if "time_elapsed_at_latest" not in frame:  # engines before the two clocks
-        frame["time_elapsed_at_latest"] = frame["time_elapsed"]
-        t0, t1 = frame["reference_time"], frame["deadline_time"]
-        elapsed = ((date_time(as_of) - t0) / (t1 - t0)).clip(upper=1.0)
-        frame["time_elapsed"] = elapsed.where(t1 > t0)
 
     changed = (before["status"] != progress["status"]).reindex(frame.index)
     sc = frame.loc[changed.to_numpy(), ["plan_id", "name", "status", "share_achieved"]].copy()
@@ -501,10 +495,8 @@ def prepare_inputs(
     sc = sc.reset_index().rename(columns={"index": "target_id"})
 
     inforce = current_observations_frame(obs, as_of)
-    if "latest_qualifier" not in frame:  # engines before the qualifier column
-        frame["latest_qualifier"] = _latest_qualifier(frame, inforce)
-    else:
-        frame["latest_qualifier"] = [qualified(q) or None for q in frame["latest_qualifier"]]
+    # the engine gives the reader's word ("nearly"); a stored code would become one too
+    frame["latest_qualifier"] = [qualified(q) or None for q in frame["latest_qualifier"]]
     window_end = min(end, as_of)
     changes = _changes(obs, start, window_end, tg)
     names = _indicator_names(tg)
@@ -559,23 +551,6 @@ def _name_from_id(indicator: object) -> object:
     head, _, tail = indicator.rpartition(".")
     words = re.sub(r"[-_]+", " ", tail).strip().capitalize()
     return f"{words} ({head})" if head else words
-
-
-def _latest_qualifier(frame: pd.DataFrame, inforce: pd.DataFrame) -> list[str | None]:
-    """The reader's word for the qualifier of each target's latest actual ("nearly"),
-    from the observation in force for its indicator and period; None when exact."""
-    if inforce.empty:
-        return [None] * len(frame)
-    q = inforce.drop_duplicates(["indicator", "period"], keep="last").set_index(
-        ["indicator", "period"]
-    )["qualifier"]
-    lookup = {k: v for k, v in q.items()}
-    return [
-        None if kind == "cumulative" else qualified(lookup.get((ind, period)))
-        for ind, period, kind in zip(
-            frame["indicator"], frame["latest_period"], frame["kind"], strict=True
-        )
-    ]
 
 
 def as_of_time(as_of: date) -> float:

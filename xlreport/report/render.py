@@ -20,7 +20,6 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from xlreport import __version__
-from xlreport.period import date_time
 from xlreport.quantity import UnitKind, unit_kind
 from xlreport.report.appendix import (
     write_changes_sheet,
@@ -491,8 +490,6 @@ def _render(wb: Workbook, data: ReportData, template: Template) -> None:
             )
     if "currency" not in sheets:  # otherwise the Currency sheet holds the rate in a cell
         wb.define_name(ctx.report_rate_name, "=" + repr(float(data.report_rate["rate"])))
-    # the as-of date on the time axis: what "time elapsed" is measured at
-    wb.define_name("AsOfTime", "=" + repr(date_time(data.as_of)))
     for plan, ws in plan_sheets:
         _write_plan_sheet(ctx, plan, ws)
     appendix = {

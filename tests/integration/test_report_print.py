@@ -250,3 +250,28 @@ def test_scheduler_writes_the_pdf_beside_the_workbook(tmp_path: Path) -> None:
     faults = print_faults(words)
     assert faults.words > 500 and not faults.small and not faults.overlaps
     assert "summary" in {w.text for w in words}  # "Plan targets: ... report: summary"
+
+
+def test_summary_tells_the_month_in_sentences_and_tiles(tmp_path: Path) -> None:
+    xlsx = _embedded(tmp_path, LAST_COMPLETE_MONTH, "USD", _template(tmp_path / "tpl", "A4"))
+    rows = CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_name("Summary").to_python()
+    cells = [str(c) for r in rows for c in r if c != ""]
+    # the statuses of November 2026 (tests/unit/test_progress_seed_table.py works them out
+    # target by target): 6 awaiting their final figure (cutting-edge scale, industrial
+    # output, IC, biomedicine, AI, NEV output), 3 milestones past their date without news,
+    # 1 milestone not yet due (the 2035 clusters), 26 with no figure at all; 36 in all
+    assert (
+        "36 targets in 4 plans: 6 awaiting their final figure, 3 milestones unconfirmed, "
+        "1 milestone pending, 26 not assessable." in cells
+    )
+    assert "0 figures published in November 2026; 0 statuses changed since 2026-10-31." in cells
+    # shares known for two targets only, both without a baseline (A / T):
+    # 433.3 / 500 = 86.66% and 340 / 600 = 56.67%; mean (0.8666 + 0.5667) / 2 = 71.7%,
+    # the 34 unknown shares left out rather than counted as 0%
+    assert "Mean share achieved 71.7% over 2 targets with a known share (of 36)." in cells
+    # the headline boxes, in order: targets, met or done, on track, behind, awaiting,
+    # unconfirmed, pending, not assessable, figures published in the month
+    boxes = next(r for r in rows if r and r[0] == "Headline")
+    assert [int(v) for v in boxes[1:10]] == [36, 0, 0, 0, 6, 3, 1, 26, 0]
+    labels = rows[rows.index(boxes) + 2][1:10]
+    assert labels[3:6] == ["Behind", "Awaiting final figure", "Unconfirmed milestones"]

@@ -4,8 +4,9 @@
 #
 #   scripts/setup.sh         what writing reports needs: .venv with xlreport (and, on
 #                            Debian, python3-venv when it is missing)
-#   scripts/setup.sh --dev   also everything the tests and CI need: LibreOffice, poppler,
-#                            PostgreSQL, faketime (time-travel tests), Chromium +
+#   scripts/setup.sh --dev   also everything the tests and CI need: LibreOffice, the
+#                            Carlito font, poppler, PostgreSQL, faketime (time-travel
+#                            tests), Chromium +
 #                            chromedriver, Node.js and npm, the Python test tools, and
 #                            npm ci in addin-tests/
 #

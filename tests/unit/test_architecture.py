@@ -46,6 +46,7 @@ OWNERS: dict[str, set[str]] = {
     "python_calamine": {"io"},
     "xlsxwriter": {"report", "io", "excel"},
     "openpyxl": {"excel", "io"},
+    "PIL": {"report"},  # font metrics for row heights (report/textfit.py)
     "httpx": {"fx"},  # rate downloads (xlreport.fx.fetch)
     "bs4": {"draft"},
     "starlette": {"addin"},
@@ -116,6 +117,20 @@ def test_the_addin_builds_on_the_functions_and_the_report_only() -> None:
     used = {_top(name) for name, _ in _imports()["addin"] if name.startswith("xlreport")}
     assert used - {"addin"} <= ADDIN_USES, sorted(used - ADDIN_USES - {"addin"})
     assert "excel" in used  # the same functions as the xlwings add-in
+
+
+def test_report_sheet_writers_share_a_context_module_and_import_no_render() -> None:
+    """render.py calls the sheet writers; they take their types from report/context.py
+    (the import circle render <-> appendix/charts is gone)."""
+    report = PACKAGE / "report"
+    for name in ("appendix", "charts", "summary", "context", "tables", "labels", "textfit"):
+        tree = ast.parse((report / f"{name}.py").read_text(encoding="utf-8"))
+        imported = {
+            n.module
+            for n in ast.walk(tree)
+            if isinstance(n, ast.ImportFrom) and n.module and n.level == 0
+        }
+        assert "xlreport.report.render" not in imported, name
 
 
 def test_draft_uses_only_the_model_and_io() -> None:

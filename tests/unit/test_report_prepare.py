@@ -120,7 +120,12 @@ def test_targets_show_the_engines_numbers(book: RateBook) -> None:
     # no baseline: share = A / T = 433.3 / 500 = 0.8666
     assert row["share_achieved"] == pytest.approx(0.8666, rel=1e-12)
     assert row["share_basis"] == "no_baseline"
-    # the 2023 actual converts at the 2023 average rate; USD = CNY amount * rate
-    assert row["rate_note"] == "2023 year-average"
-    assert row["latest_value_report"] == pytest.approx(433.3e9 * row["rate"], rel=1e-15)
+    # beside the target, the 2023 actual converts at the target's rate (the as-of date's):
+    # one rate, so the ratio in dollars is the ratio in yuan, 433.3 / 500 = 0.8666
+    assert row["target_rate"] == data.report_rate["rate"]
+    assert row["latest_value_report"] == pytest.approx(433.3e9 * row["target_rate"], rel=1e-15)
     assert row["target_value_report"] == pytest.approx(500e9 * data.report_rate["rate"])
+    assert row["latest_value_report"] / row["target_value_report"] == pytest.approx(0.8666)
+    # at its own period's average rate it has its own column: USD = CNY amount * rate
+    assert row["rate_note"] == "2023 year average"
+    assert row["latest_value_period_rate"] == pytest.approx(433.3e9 * row["rate"], rel=1e-15)

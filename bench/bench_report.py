@@ -59,9 +59,8 @@ def _cells(data):
         frame = group.reset_index(drop=True)[keys]
         sheets.append((plan_id, [COLUMNS[k].header for k in keys], frame))
     # plain object columns, as a DataFrame built from records would have
-    obs = data.observations[[c.key for c in OBSERVATION_COLUMNS]].astype(
-        {c: object for c in ("indicator", "target_id", "period", "unit", "qualifier", "source_id")}
-    )
+    obs = data.observations[[c.key for c in OBSERVATION_COLUMNS]]
+    obs = obs.astype({c: object for c in obs.columns if obs[c].dtype == "category"})
     sheets.append(("Observations", [c.header for c in OBSERVATION_COLUMNS], obs))
     return sheets
 

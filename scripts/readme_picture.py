@@ -10,9 +10,10 @@ import argparse
 import shutil
 import subprocess
 import tempfile
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
+from xlreport.fx import RateBook
 from xlreport.period import Period
 from xlreport.report import write_monthly_report
 from xlreport.report.libreoffice import LibreOffice
@@ -31,7 +32,14 @@ def main() -> None:
         store = Store.open(f"sqlite:///{tmp / 'db.sqlite3'}")
         store.init()
         as_of: date = Period.parse(args.month).end
-        result = write_monthly_report(month=args.month, as_of=as_of, out_dir=tmp, store=store)
+        result = write_monthly_report(
+            month=args.month,
+            as_of=as_of,
+            out_dir=tmp,
+            store=store,
+            book=RateBook.default(),
+            generated_at=datetime(2024, 6, 1, 9, 0),  # fixed: the picture does not churn
+        )
         pdf = LibreOffice(tmp / "profile").convert(result.path, "pdf", tmp)
         # Page 1 is the cover, page 2 the summary sheet.
         subprocess.run(

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Set up, start a throwaway PostgreSQL server when one is installed, run the lint and type
-# checks, then the whole test suite. Under CI (CI=true) the PostgreSQL tests are required.
+# Set up (scripts/setup.sh --dev: the test tools too), start a throwaway PostgreSQL server
+# when one is installed, run the lint and type checks, then the whole test suite. Under CI
+# (CI=true) the PostgreSQL tests are required.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh --dev
 
 if [ -z "${XLREPORT_TEST_POSTGRES_URL:-}" ]; then
   if url=$(scripts/pg-test-server.sh start); then

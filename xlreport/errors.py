@@ -22,7 +22,8 @@ the cell, a scheduled run records it.
     ├── TemplateError             an invalid report template (lists every problem)
     ├── OutputError               a file could not be written (path named)
     ├── SettingsError             a bad setting (environment variable or settings file)
-    └── ScheduleError             schedule configuration or run failure
+    ├── ScheduleError             schedule configuration or run failure
+    └── AddinError                the Office add-in server: certificate, token, address
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = [
+    "AddinError",
     "DataError",
     "DraftInputError",
     "FxError",
@@ -178,3 +180,7 @@ class SettingsError(XlreportError):
 
 class ScheduleError(XlreportError):
     """A schedule configuration problem or a failed scheduled run."""
+
+
+class AddinError(XlreportError):
+    """The Office add-in server cannot start or serve: certificate, token or address."""

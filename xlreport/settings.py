@@ -76,6 +76,11 @@ class Settings(BaseSettings):
     about_tolerance: float = Field(
         default=0.05, ge=0, lt=1, description="tolerance of 'about' targets, as a fraction"
     )
+    addin_token: str | None = Field(
+        default=None,
+        repr=False,
+        description="bearer token of the Office add-in server; default: made at first start",
+    )
 
     @property
     def resolved_database_url(self) -> str:

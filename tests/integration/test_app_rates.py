@@ -73,8 +73,8 @@ def test_fx_and_report_both_use_the_stored_pboc_table(
     assert code == 0, captured.err
     path = Path(captured.out.strip())
     rate = next(t for t in _texts(path, "Cover") if t.startswith("1 CNY ="))
-    # 1 / 7.1 = 0.140845..., shown to 6 significant digits, from the PBOC table
-    assert rate == "1 CNY = 0.140845 USD (PBOC daily, 2024-05-31)"
+    # 1 / 7.1 = 0.140845..., shown to 4 decimals (the rate cells' format), from the PBOC table
+    assert rate == "1 CNY = 0.1408 USD (PBOC daily reference rate, 2024-05-31)"
     assert "PBOC" in _texts(path, "Cover")
 
 
@@ -88,7 +88,7 @@ def test_report_currency_comes_from_the_setting(
     assert main(["report", "--month", "2024-05", "--out", str(isolated / "out")]) == 0
     path = Path(capsys.readouterr().out.strip())
     rate = next(t for t in _texts(path, "Cover") if t.startswith("1 CNY ="))
-    assert " EUR (ECB daily, 2024-05-31)" in rate
+    assert " EUR (ECB daily reference rate, 2024-05-31)" in rate
 
 
 def test_report_rates_option_loads_a_rate_table(

@@ -42,8 +42,9 @@ def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
     assert output["latest_value"] == 433.3e9 and output["latest_period"] == "2023"
     assert output["latest_published"] == "2024-05-25"
     assert output["required_cagr_from_now"] == pytest.approx((500 / 433.3) ** 0.5 - 1)
-    assert output["status"] == "on track" and output["method"] == "Eurostat growth-ratio"
-    assert output["met"] is False
+    # one year-on-year rate (2022 is derived from it): no Eurostat class before the deadline
+    assert output["status"] == "not assessable" and output["evidence"] == "one year-on-year rate"
+    assert output["met"] is False  # 433.3 bn is below 500 bn: not yet met
 
 
 @pytest.mark.usefixtures("initialised")
@@ -61,7 +62,7 @@ def test_as_of_before_publication_and_plan_filter(capsys: pytest.CaptureFixture[
 def test_table_and_csv(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(capsys, "progress", "--as-of", "2024-12-31", "--plan", "lingang-2025")
     assert code == 0
-    assert "433.3 bn CNY (2023)" in out and "86.7%" in out and "on track" in out
+    assert "433.3 bn CNY (2023)" in out and "86.7%" in out and "not assessable" in out
     code, out, _ = _run(capsys, "progress", "--as-of", "2024-12-31", "--format", "csv")
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
@@ -84,3 +85,48 @@ def test_uninitialised_store_says_to_run_init(capsys: pytest.CaptureFixture[str]
     code, _, err = _run(capsys, "progress", "--as-of", "2024-12-31")
     assert code == 1
     assert err.startswith("Error:") and "xlreport init" in err
+
+
+@pytest.mark.usefixtures("initialised")
+def test_after_the_deadline_json_says_so_and_the_table_shows_qualifiers(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = _run(capsys, "progress", "--as-of", "2026-12-01", "--format", "json")
+    assert code == 0
+    rows = {r["target_id"]: r for r in json.loads(out)}
+    output = rows["lingang-2025.industrial-output"]
+    # due by 2025 (2025-12-31); no 2025 figure; 433.3 * 1.225 ** 2 = 650.2 bn >= 500 bn
+    assert output["deadline_passed"] is True and output["status"] == "awaiting final figure"
+    assert output["outlook"] == "likely met" and output["met"] is None
+    assert output["time_elapsed"] == 1.0  # capped at the as-of date
+    tesla = rows["lingang-pioneer-2030.tesla-storage"]
+    assert tesla["status"] == "unconfirmed" and tesla["met"] is None
+    future = rows["shanghai-future-2030.output"]  # due 2030
+    assert future["deadline_passed"] is False and future["outlook"] is None
+    code, out, _ = _run(
+        capsys, "progress", "--as-of", "2026-12-01", "--plan", "lingang-2025", "--format", "csv"
+    )
+    assert code == 0
+    by_id = {r["target_id"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert by_id["lingang-2025.cutting-edge-scale"]["latest_qualifier"] == "nearly"
+
+
+def test_table_row_puts_the_qualifier_beside_the_value() -> None:
+    from xlreport.cli.progress_cmds import _table_row
+
+    row = _table_row(
+        {
+            "target_id": "t",
+            "name": "n",
+            "latest_value": 340e9,
+            "unit": "CNY",
+            "latest_period": "2021",
+            "latest_qualifier": "nearly",
+            "share_achieved": 340 / 600,
+            "status": "awaiting final figure",
+            "outlook": "likely not met",
+            "explanation": "e",
+        }
+    )
+    assert row["latest"] == "nearly 340 bn CNY (2021)" and row["share"] == "56.7%"
+    assert row["status"] == "awaiting final figure (likely not met)"

@@ -121,14 +121,38 @@ def test_latest_actual_follows_the_publication_dates(data: ExcelData) -> None:
     # 45437 = 2024-05-25, the publication day; 45436 = the day before: nothing yet
     assert f.XLR_LATEST(OUTPUT, 45437.0) == 433.3e9
     assert f.XLR_LATEST(OUTPUT, 45436.0) == (
-        "#XLR! no actual for lingang-2025.industrial-output as of 2024-05-24: no actual "
-        "reported yet"
+        "#XLR! no actual for lingang-2025.industrial-output as of 2024-05-24: no figure "
+        "published yet"
     )
     assert f.XLR_LATEST(OUTPUT, datetime(2024, 6, 1, 9, 30)) == 433.3e9
     assert f.XLR_LATEST(OUTPUT, "soon").startswith("#XLR! as_of: 'soon' is not a date")
     assert f.XLR_LATEST(OUTPUT, None, "size").startswith(
         "#XLR! field: unknown value 'size': use one of value, period, source"
     )
+
+
+def test_latest_actual_with_its_qualifier(data: ExcelData) -> None:
+    cutting = "lingang-2025.cutting-edge-scale"  # "nearly 340 billion yuan" in 2021
+    assert f.XLR_LATEST(cutting) == 340e9  # the number, for formulas
+    assert f.XLR_LATEST(cutting, None, "qualifier") == "nearly"
+    assert f.XLR_LATEST(cutting, None, "text") == "nearly 340 bn CNY"
+    assert f.XLR_LATEST(OUTPUT, None, "qualifier") == ""  # exact: no word
+    assert f.XLR_LATEST(OUTPUT, None, "text") == "433.3 bn CNY"
+
+
+def test_status_after_the_deadline_and_unknown_met_is_empty(data: ExcelData) -> None:
+    # a date cell: 2026-12-01, every 2025 deadline has passed
+    when = datetime(2026, 12, 1)
+    assert f.XLR_STATUS(OUTPUT, None, when) == "awaiting final figure"
+    # 433.3 * 1.225 ** 2 = 650.2 bn >= 500 bn
+    assert f.XLR_STATUS(OUTPUT, "outlook", when) == "likely met"
+    assert f.XLR_STATUS(OUTPUT, "met", when) == ""  # unknown until the 2025 figure
+    assert f.XLR_STATUS(OUTPUT, "deadline_passed", when) is True
+    assert f.XLR_STATUS(OUTPUT, "time_elapsed", when) == 1.0
+    tesla = "lingang-pioneer-2030.tesla-storage"  # due 2024-12-31, no report
+    assert f.XLR_STATUS(tesla, None, when) == "unconfirmed"
+    assert f.XLR_STATUS(tesla, "met", when) == ""
+    assert f.XLR_STATUS(OUTPUT, "met") is False  # 2024-12-31: 433.3 bn, not yet 500 bn
 
 
 def test_observations_table_in_force_and_all_vintages(data: ExcelData, store: Store) -> None:
@@ -166,16 +190,22 @@ def test_progress_measures_of_a_target_without_baseline(data: ExcelData) -> None
     # trend to 2025: 433.3 * 1.225 ** 2 bn; gap in (T - A) / ... is the engine's
     assert f.XLR_ANTICIPATED(OUTPUT) == pytest.approx(433.3e9 * 1.225**2)
     assert isinstance(f.XLR_ANTICIPATED(OUTPUT, "gap"), float)
-    assert f.XLR_STATUS(OUTPUT) == "on track"  # grows 22.5 % a year, needs 12.2 %
-    assert f.XLR_STATUS(OUTPUT, "method") == "Eurostat growth-ratio"
-    assert "on track" in f.XLR_STATUS(OUTPUT, "explanation")
+    # grows 22.5 % a year, needs 12.2 %, but that is one year-on-year rate: no class
+    assert f.XLR_STATUS(OUTPUT) == "not assessable"
+    assert f.XLR_STATUS(OUTPUT, "evidence") == "one year-on-year rate"
+    assert f.XLR_STATUS(OUTPUT, "explanation").startswith(
+        "not assessable: one year-on-year rate only"
+    )
     assert f.XLR_STATUS(OUTPUT, "as_of") == "2024-12-31"
 
 
 def test_progress_of_a_multiple_target_with_baseline(data: ExcelData) -> None:
     # B = 207 bn (2020), T = 414 bn (2025): needed 2 ** (1 / 5) - 1 a year; no actual since
     assert f.XLR_CAGR_REQUIRED(IC) == pytest.approx(2 ** (1 / 5) - 1)
-    assert f.XLR_SHARE(IC) == 0.0  # the latest figure is the baseline itself
+    # the latest figure is the baseline itself: the share of the way is unknown, not 0
+    assert f.XLR_SHARE(IC) == (
+        f"#XLR! no share achieved for {IC} as of 2024-12-31: only the baseline is known"
+    )
     assert f.XLR_CAGR_ACTUAL(IC).startswith("#XLR! no actual growth for " + IC + " as of")
 
 

@@ -189,3 +189,17 @@ def test_libreoffice_loads_the_vba_project_and_wires_the_button(
     assert "Sub GenerateMonthlyReport()" in module1
     assert "import xlreport.excel.macros as m; m.generate_report()" in module1
     assert "vnd.sun.star.script:VBAProject.Module1.GenerateMonthlyReport" in content
+
+
+@pytest.mark.parametrize("which", ["fresh", "committed"])
+def test_the_vba_names_the_installed_xlwings_version(which: str, fresh: Path) -> None:
+    """The xlwings module's DLL names and XLWINGS_VERSION must be the installed xlwings':
+    Excel loads xlwings64-<version>.dll from the Python side's package, so a workbook from
+    another version fails to call Python. pyproject.toml pins the version tested here."""
+    from importlib.metadata import version
+
+    installed = version("xlwings")
+    module = _modules(fresh if which == "fresh" else COMMITTED)["xlwings.bas"]
+    assert f'Public Const XLWINGS_VERSION As String = "{installed}"' in module
+    named = set(re.findall(r"xlwings(?:32|64)-([0-9.]+)\.dll", module))
+    assert named == {installed}

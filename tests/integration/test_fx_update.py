@@ -165,6 +165,10 @@ def test_auto_update_before_a_report_and_offline_goes_on_provisional(isolated: P
     # 2026-11-30 - 2026-10-30 = 31 days
     assert report.provisional == "provisional: rate of 2026-10-30 (31 days before the month's end)"
     assert any("could not update ECB rates" in n for n in offline.notes)
+    # said where a reader looks: the cover, the summary and the currency sheet
+    for sheet in ("Cover", "Summary", "Currency"):
+        texts = sheet_texts(report.path, sheet)
+        assert any("provisional: rate of 2026-10-30" in t.lower() for t in texts), sheet
     offline.close()
 
 
@@ -210,3 +214,20 @@ def test_fx_update_cli_reports_one_line_and_exit_1_on_failure(isolated: Path) ->
     with Store.open(f"sqlite:///{isolated / 'data' / 'xlreport.sqlite3'}") as store:
         record = store.rate_file("ECB", with_content=False)
     assert record is not None and record.last_day == NOV_30
+
+
+def test_the_excel_functions_use_the_fetched_rates(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xlreport.excel import cache, functions
+
+    data = cache.ExcelData(app=lambda: app, today=lambda: NOV_30)
+    monkeypatch.setattr(cache, "DATA", data)
+    when = datetime(2026, 11, 30)  # what Excel passes for a date cell
+    before = functions.XLR_RATE("CNY", "USD", when)
+    assert isinstance(before, str) and "no daily CNY->USD rate" in before
+    with RateServer(ecb_until=NOV_30) as server:
+        app.update_rates("ECB", url=server.url("/ecb.zip"))
+    data.refresh()  # what the next check (at most a second later) does: a new revision
+    after = functions.XLR_RATE("CNY", "USD", when, None, None, "date_used")
+    assert after == "2026-11-30"  # the cell shows the day the rate was published

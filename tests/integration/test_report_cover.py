@@ -43,11 +43,13 @@ def test_cover_names_the_rate_its_day_and_value(tmp_path: Path) -> None:
     # CNY->USD is the cross: USD per euro / CNY per euro.
     ecb = _ecb_units_per_euro(date(2026, 10, 30))
     cross = float(ecb["USD"]) / float(ecb["CNY"])
-    assert facts["Report rate"] == f"1 CNY = {cross:.6g} USD (ECB daily, 2026-10-30)"
+    # four decimals: the rate cells' number format (one format per quantity)
+    expected = f"1 CNY = {cross:.4f} USD (ECB daily reference rate, 2026-10-30)"
+    assert facts["Report rate"] == expected
     # The summary states it the same way, never as 'USD/CNY' (read as yuan per dollar).
     summary = CalamineWorkbook.from_path(str(result.path)).get_sheet_by_name("Summary")
     cells = [str(c) for row in summary.to_python() for c in row]
-    assert f"Rate: 1 CNY = {cross:.4g} USD (2026-10-30)" in cells
+    assert f"Rate: {expected}." in cells
     assert not any("USD/CNY" in c for c in cells)
 
 

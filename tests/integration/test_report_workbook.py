@@ -23,6 +23,7 @@ from python_calamine import CalamineWorkbook
 from xlreport.data import load_embedded_dataset
 from xlreport.errors import OutputError
 from xlreport.fx import RateBook
+from xlreport.progress import STATUSES
 from xlreport.report import load_template, prepare_report, write_monthly_report
 from xlreport.report.api import write_report_file
 from xlreport.store import Store
@@ -107,8 +108,13 @@ def test_sheets_tables_names_and_properties(report: Path) -> None:
         assert table.autoFilter is not None
         assert ws.freeze_panes == "B5"
         assert ws.page_setup.orientation == "landscape"
-        assert ws.sheet_properties.pageSetUpPr.fitToPage
-        assert ws.print_title_rows == "$4:$4"
+        # printed at 100% (never shrunk): the details break onto the next pages, the
+        # target's name (column A) repeated on each
+        setup = ws.sheet_properties.pageSetUpPr
+        assert setup is None or not setup.fitToPage
+        assert ws.page_setup.scale in (None, 100)
+        assert ws.col_breaks.count >= 1
+        assert ws.print_title_rows == "$4:$4" and ws.print_title_cols == "$A:$A"
         assert "as of 2024-05-31" in ws.oddFooter.left.text
         assert "&P" in ws.oddFooter.right.text
     assert {"ReportRate", "StatusCounts", "PlanSummary"} <= set(wb.defined_names)
@@ -121,13 +127,17 @@ def test_sheets_tables_names_and_properties(report: Path) -> None:
 def test_charts_and_conditional_formats(report: Path) -> None:
     with zipfile.ZipFile(report) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
-    # one scatter of all plans + a line chart for each target with a time series (the
-    # Lin-gang output 2022-2023 and the IC turnover 2019-2020)
-    assert len(charts) == 3
-    xml = _part(report, charts[0])
-    assert "<c:scatterChart>" in xml
+    # the summary's statuses by plan, one scatter of all plans + a line chart for each
+    # target with a time series (the Lin-gang output 2022-2023 and the IC turnover
+    # 2019-2020)
+    assert len(charts) == 4
+    kinds = sorted(
+        "scatter" if "<c:scatterChart>" in x else "bar" if "<c:barChart>" in x else "?"
+        for x in (_part(report, c) for c in charts)
+    )
+    assert kinds == ["bar", "scatter", "scatter", "scatter"]
     plan_xml = _sheet_part(report, "lingang-2025")
-    assert plan_xml.count('type="cellIs"') == 9  # one traffic light per status
+    assert plan_xml.count('type="cellIs"') == len(STATUSES)  # one traffic light per status
     assert "<dataBar" in plan_xml
     summary_xml = _sheet_part(report, "Summary")
     assert "<dataBar" in summary_xml and 'type="cellIs"' in summary_xml
@@ -139,14 +149,16 @@ def test_values_read_back_with_calamine(report: Path) -> None:
     header = rows[3]
     by_name = {r[header.index("Target")]: r for r in rows[4:]}
     output = by_name["Industrial output value"]
-    # no baseline: share = 433.3 bn / 500 bn = 0.8666; status on track
+    # no baseline: share = 433.3 bn / 500 bn = 0.8666; the trend is one year-on-year rate
+    # (2022 derived from it), so no Eurostat class: not assessable
     assert output[header.index("Share achieved")] == pytest.approx(0.8666, rel=1e-12)
-    assert output[header.index("Status")] == "on track"
+    assert output[header.index("Status")] == "not assessable"
     assert output[header.index("Latest actual")] == 433.3e9
     summary = wb.get_sheet_by_name("Summary").to_python()
-    counts = {r[0]: r[1] for r in summary[10:19]}
-    # 36 targets: 1 on track, 4 pending milestones, 31 not assessable (as of 2024-05-31)
-    assert counts["on track"] == 1 and counts["pending"] == 4 and counts["not assessable"] == 31
+    top = next(i for i, r in enumerate(summary) if r[:3] == ["Status", "Targets", "Share"])
+    counts = {r[0]: r[1] for r in summary[top + 1 : top + 1 + len(STATUSES)] if r[0]}
+    # 36 targets: 4 pending milestones, 32 not assessable (as of 2024-05-31)
+    assert counts["on track"] == 0 and counts["pending"] == 4 and counts["not assessable"] == 32
     cover = wb.get_sheet_by_name("Cover").to_python()
     flat = [str(c) for row in cover for c in row]
     assert "2024-05" in flat and any("ECB" in c for c in flat)
@@ -158,12 +170,25 @@ def test_observations_appendix_lists_what_is_in_force_under_a_filter(report: Pat
     wb = CalamineWorkbook.from_path(str(report))
     rows = wb.get_sheet_by_name("Observations").to_python()
     header = rows[3]
-    assert header[:4] == ["Indicator", "Target", "Period", "Value"]
+    # indicators by name (the target's), their ids in the last column
+    assert header == [
+        "Indicator",
+        "Period",
+        "As stated",
+        "Value",
+        "Unit",
+        "Published",
+        "Source",
+        "Indicator id",
+    ]
     body = [r for r in rows[4:] if any(c != "" for c in r)]
-    assert sorted(r[0] for r in body) == sorted(o.indicator for o in in_force)
-    by_key = {(r[0], r[2]): r for r in body}
+    assert sorted(r[7] for r in body) == sorted(o.indicator for o in in_force)
+    by_key = {(r[7], r[1]): r for r in body}
     output = by_key[("lingang.industrial-output", "2023")]
+    assert output[0] == "Industrial output value"
     assert output[3] == 433.3e9 and output[4] == "CNY"
+    # "nearly 340 billion": the qualifier stands beside its value, as a word
+    assert by_key[("lingang.frontier-industry-scale", "2021")][2] == "nearly"
     assert output[header.index("Published")] == date(2024, 5, 25)
     ws = _openpyxl(report)["Observations"]
     last = 4 + len(in_force)
@@ -292,7 +317,7 @@ INJECTIONS = [
 def test_text_from_data_stays_text(tmp_path: Path, book: RateBook) -> None:
     ds = synthetic_dataset(len(INJECTIONS), 14, plans=1, names=INJECTIONS)
     text = (load_template().folder / "default.toml").read_text(encoding="utf-8")
-    text = text.replace('"name", "unit",', '"name", "note", "unit",')
+    text = text.replace('"name", "status",', '"name", "note", "status",')
     custom = tmp_path / "with-notes.toml"
     custom.write_text(text.replace('logo = "logo.png"', 'logo = ""'), encoding="utf-8")
     data = prepare_report(
@@ -318,7 +343,9 @@ def test_text_from_data_stays_text(tmp_path: Path, book: RateBook) -> None:
     assert set(INJECTIONS) <= seen
     with zipfile.ZipFile(path) as z:
         sheets = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets"))
-        assert "<hyperlink" not in sheets
+        # the only links are the report's own, to places in the workbook
+        links = re.findall(r"<hyperlink [^>]*>", sheets)
+        assert links and all('location="' in h and "r:id" not in h for h in links)
         assert "HYPERLINK" not in sheets.split("<sheetData>")[0]
         assert not any(
             n.endswith(".rels") and "External" in z.read(n).decode() for n in z.namelist()

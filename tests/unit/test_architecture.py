@@ -31,8 +31,9 @@ LAYERS: dict[str, int] = {
     "app": 7,  # the application layer: store, rate book, month, clock for every edge
     "excel": 8,
     "schedule": 8,
-    "cli": 9,
-    "__main__": 10,
+    "addin": 9,  # an edge beside the CLI: the Office add-in's server
+    "cli": 10,
+    "__main__": 11,
 }
 
 # Which of our top-level modules may use each third-party engine.
@@ -45,13 +46,21 @@ OWNERS: dict[str, set[str]] = {
     "python_calamine": {"io"},
     "xlsxwriter": {"report", "io", "excel"},
     "openpyxl": {"excel", "io"},
+    "PIL": {"report"},  # font metrics for row heights (report/textfit.py)
     "httpx": {"fx"},  # rate downloads (xlreport.fx.fetch)
     "bs4": {"draft"},
+    "starlette": {"addin"},
+    "uvicorn": {"addin"},
+    "cryptography": {"addin"},
 }
 
 # What the drafter may use: the model and its vocabulary, and io's writer; never the
 # store, the computations or the outputs above it.
 DRAFT_MAY_USE = {"errors", "quantity", "period", "model", "io", "fsio", "draft"}
+
+# What the add-in server may build on: the functions (through their catalog), the report
+# and the layers below them; never the CLI.
+ADDIN_USES = {"__init__", "errors", "settings", "excel", "report", "store", "app"}
 
 
 def _top(dotted: str) -> str:
@@ -102,6 +111,26 @@ def test_engines_stay_behind_their_layer() -> None:
             if lib in OWNERS and me not in OWNERS[lib]:
                 leaks.append(f"{where} imports {lib}, owned by {sorted(OWNERS[lib])}")
     assert not leaks, "\n".join(sorted(leaks))
+
+
+def test_the_addin_builds_on_the_functions_and_the_report_only() -> None:
+    used = {_top(name) for name, _ in _imports()["addin"] if name.startswith("xlreport")}
+    assert used - {"addin"} <= ADDIN_USES, sorted(used - ADDIN_USES - {"addin"})
+    assert "excel" in used  # the same functions as the xlwings add-in
+
+
+def test_report_sheet_writers_share_a_context_module_and_import_no_render() -> None:
+    """render.py calls the sheet writers; they take their types from report/context.py
+    (the import circle render <-> appendix/charts is gone)."""
+    report = PACKAGE / "report"
+    for name in ("appendix", "charts", "summary", "context", "tables", "labels", "textfit"):
+        tree = ast.parse((report / f"{name}.py").read_text(encoding="utf-8"))
+        imported = {
+            n.module
+            for n in ast.walk(tree)
+            if isinstance(n, ast.ImportFrom) and n.module and n.level == 0
+        }
+        assert "xlreport.report.render" not in imported, name
 
 
 def test_draft_uses_only_the_model_and_io() -> None:

@@ -82,7 +82,8 @@ def test_setup_explains_the_manual_steps_off_windows(capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out
     assert "not Windows: nothing to install here" in out
     assert "Trust access to the VBA project object model" in out
-    assert "Excel on the web is not supported" in out
+    assert "Excel on the web, Excel for Mac and Windows without macros" in out
+    assert "xlreport addin serve" in out  # the way there
 
 
 def test_workbook_command_writes_and_refuses_to_overwrite(

@@ -69,8 +69,12 @@ def test_a_year_only_publication_is_compared_with_that_years_average(
 ) -> None:
     row = audit.loc["chinadaily-2021-shanghai-highend"]
     days = [d for d in ecb_rows() if d.year == 2021]
-    average = fmean(ecb_cross(d, "USD", "CNY") for d in days)  # mean of 2021's daily crosses
+    # one convention in the workbook: the mean of 2021's daily crosses in the direction of
+    # conversion (dollars per yuan), shown as yuan per dollar: 1 / mean(USD per CNY)
+    average = 1 / fmean(ecb_cross(d, "CNY", "USD") for d in days)
     assert row["reference_rate"] == pytest.approx(average, rel=1e-13)
+    assert round(row["reference_rate"], 5) == 6.44875  # not 6.44911 = mean(CNY per USD)
+    assert round(fmean(ecb_cross(d, "USD", "CNY") for d in days), 5) == 6.44911
     assert (row["reference_date"], row["reference_basis"]) == ("2021", "year-average")
     assert "known only to the year" in row["note"]
     assert row["deviation"] == pytest.approx((850 / 132 - average) / average, rel=1e-12)
@@ -93,7 +97,7 @@ def test_a_month_only_publication_uses_the_month_average() -> None:
     row = frame.loc["lgxc-2021-04-12-14th-fyp"]
     days = [d for d in ecb_rows() if (d.year, d.month) == (2021, 4)]
     assert row["reference_rate"] == pytest.approx(
-        fmean(ecb_cross(d, "USD", "CNY") for d in days), rel=1e-13
+        1 / fmean(ecb_cross(d, "CNY", "USD") for d in days), rel=1e-13
     )
     assert (row["reference_date"], row["reference_basis"]) == ("2021-04", "month-average")
 

@@ -38,9 +38,13 @@ def test_shanghai_nev_needs_38_percent_a_year(embedded: pd.DataFrame) -> None:
     assert row["required_cagr_from"] == "2020"
     # the only actual is the baseline itself: no trend to assess
     assert row["status"] == "not assessable"
-    assert row["status_reason"] == "only the baseline is known, no later actual"
-    assert row["share_achieved"] == 0.0  # (238600 - 238600) / (1.2e6 - 238600)
-    assert "needs 38.1%/yr from 2020 to reach 1.2 million vehicles by 2025" in row["explanation"]
+    assert row["status_reason"] == "only the baseline is known"
+    # nothing after the baseline: the share of the way is unknown, not 0
+    assert math.isnan(row["share_achieved"])
+    assert (
+        "needs 38.1%/yr from 2020 to reach more than 1.2 million vehicles by 2025"
+        in (row["explanation"])
+    )
 
 
 def test_ic_more_than_double_is_414_bn_and_14_9_percent(embedded: pd.DataFrame) -> None:
@@ -62,29 +66,34 @@ def test_lingang_output_needs_7_4_percent_from_2023(embedded: pd.DataFrame) -> N
     # needs (500 / 433.3) ** (1/2) - 1 = 0.0742 from 2023 to 2025
     assert row["required_cagr_from_now"] == pytest.approx((500 / 433.3) ** 0.5 - 1, rel=1e-12)
     assert round(row["required_cagr_from_now"], 4) == 0.0742
-    assert "needs 7.4%/yr from 2023 to reach 500 bn CNY by 2025" in row["explanation"]
+    assert "needs 7.4%/yr to 2025" in row["explanation"]
     # no baseline: the reference is the earliest value, 2022 derived as 433.3 / 1.225
     b22 = 433.3e9 / 1.225
     assert row["share_basis"] == "no_baseline"
     assert row["reference_period"] == "2022"
     assert row["reference_value"] == pytest.approx(b22, rel=1e-12)
     assert row["share_achieved"] == pytest.approx(433.3 / 500, rel=1e-12)  # A/T = 0.8666
-    assert "no baseline" in row["explanation"] and "(A/T)" in row["explanation"]
+    assert "86.7% of the 500 bn CNY target" in row["explanation"]
     # grew 22.5% in one year; needs (500e9 / b22) ** (1/3) - 1 = 12.2%/yr from 2022
     assert row["actual_cagr"] == pytest.approx(0.225, rel=1e-12)
     req = (500e9 / b22) ** (1 / 3) - 1
     assert row["required_cagr"] == pytest.approx(req, rel=1e-12)
     assert row["growth_ratio"] == pytest.approx(0.225 / req, rel=1e-12)  # 1.84 >= 0.95
-    assert row["status"] == "on track" and row["eurostat_class"] == "on track"
-    assert row["method"] == "Eurostat growth-ratio"
-    assert row["explanation"].startswith("needs 12.2%/yr from 2022; grew 22.5%/yr: on track")
+    # ... but that growth is one year-on-year rate (2022 is derived from it): one observed
+    # year, no Eurostat class (docs/methods.md, thin evidence)
+    assert row["evidence"] == "one year-on-year rate" and row["observed_years"] == 1
+    assert row["status"] == "not assessable" and row["eurostat_class"] is None
+    assert row["status_reason"] == "one year-on-year rate only, no observed trend"
+    assert row["explanation"].startswith("not assessable: one year-on-year rate only")
     # the trend continued to 2025: 433.3 * 1.225 ** 2 = 650.2 bn
     assert row["anticipated_value"] == pytest.approx(433.3e9 * 1.225**2, rel=1e-12)
     # anticipated gap relative to the whole distance: (500 - 650.2) / (500 - 353.7) < 0
     gap = (500e9 - 433.3e9 * 1.225**2) / (500e9 - b22)
     assert row["anticipated_gap"] == pytest.approx(gap, rel=1e-12)
-    # time: 2022 -> 2023 of 2022 -> 2025 is one third
-    assert row["time_elapsed"] == pytest.approx(1 / 3, rel=1e-12)
+    # time at the latest figure: 2022 -> 2023 of 2022 -> 2025 is one third
+    assert row["time_elapsed_at_latest"] == pytest.approx(1 / 3, rel=1e-12)
+    # time at the as-of date 2024-12-31 (2024.0 on the axis): (2024 - 2022) / 3
+    assert row["time_elapsed"] == pytest.approx(2 / 3, rel=1e-12)
 
 
 def test_lingang_cutting_edge_single_observation(embedded: pd.DataFrame) -> None:
@@ -93,7 +102,9 @@ def test_lingang_cutting_edge_single_observation(embedded: pd.DataFrame) -> None
     assert row["required_cagr_from_now"] == pytest.approx((600 / 340) ** 0.25 - 1, rel=1e-12)
     assert round(row["required_cagr_from_now"], 4) == 0.1526
     assert row["status"] == "not assessable"
-    assert row["status_reason"] == "a single observation, no trend yet"
+    assert row["status_reason"] == "a single figure, no trend yet"
+    assert row["latest_qualifier"] == "nearly" and row["target_qualifier"] == "about"
+    assert "nearly 340 bn CNY" in row["explanation"]
     assert math.isnan(row["actual_cagr"])
     # "nearly 340 bn" is at most 340 bn, below the band 600 * 0.95 = 570 bn: not met (yet)
     assert row["met"] is False or not row["met"]
@@ -116,7 +127,7 @@ def test_before_publication_nothing_is_known() -> None:
     row = early.loc["lingang-2025.industrial-output"]
     assert pd.isna(row["latest_value"])
     assert row["status"] == "not assessable"
-    assert row["status_reason"] == "no actual reported yet"
+    assert row["status_reason"] == "no figure published yet"
 
 
 def test_statuses_and_methods_come_from_the_documented_vocabulary(
@@ -150,7 +161,10 @@ def test_rising_target_on_track_with_linear_path_and_anticipation() -> None:
     # B = 100 (2020), T = 200 (2025), A = 140 (2022)
     row = progress([target()], [obs("p.t", "2022", 140.0)]).iloc[0]
     assert row["share_achieved"] == pytest.approx(0.4)  # (140 - 100) / (200 - 100)
-    assert row["time_elapsed"] == pytest.approx(0.4)  # (2022 - 2020) / (2025 - 2020)
+    assert row["time_elapsed_at_latest"] == pytest.approx(0.4)  # (2022 - 2020) / (2025 - 2020)
+    # at the as-of date 2024-12-31 (2024.0 on the axis): (2024 - 2020) / 5
+    assert row["time_elapsed"] == pytest.approx(0.8)
+    assert row["deadline_passed"] is False or not row["deadline_passed"]
     assert row["expected_value"] == pytest.approx(140.0)  # 100 + 100 * 0.4
     assert row["gap_to_path"] == pytest.approx(0.0)
     g = 1.4**0.5 - 1  # 0.1832
@@ -159,7 +173,8 @@ def test_rising_target_on_track_with_linear_path_and_anticipation() -> None:
     assert row["required_cagr"] == pytest.approx(r)
     assert row["growth_ratio"] == pytest.approx(g / r)  # 1.232
     assert row["status"] == "on track"
-    assert row["explanation"].startswith("needs 14.9%/yr from 2020; grew 18.3%/yr: on track")
+    assert row["explanation"].startswith("on track: grew 18.3%/yr from 2020, 14.9%/yr needed")
+    assert row["evidence"] == "2 observed years"  # the 2020 baseline and 2022
     assert row["anticipated_value"] == pytest.approx(140 * (1 + g) ** 3)  # 274.4
     assert row["anticipated_gap"] == pytest.approx((200 - 140 * (1 + g) ** 3) / 100)
     assert row["met"] is False or not row["met"]
@@ -273,7 +288,7 @@ def test_cumulative_target_sums_annual_flows_inside_the_plan_period() -> None:
     assert row["share_basis"] == "plan_start"
     assert row["reference_value"] == 0.0 and row["reference_period"] == "2020"
     assert row["share_achieved"] == pytest.approx(0.55)  # 550 / 1000
-    assert row["time_elapsed"] == pytest.approx(0.5)  # (2022.5 - 2020) / 5
+    assert row["time_elapsed_at_latest"] == pytest.approx(0.5)  # (2022.5 - 2020) / 5
     assert row["pace_ratio"] == pytest.approx(1.1)  # 0.55 / 0.5
     assert row["status"] == "on track" and row["method"] == "linear-path pace"
 
@@ -313,18 +328,8 @@ def test_cumulative_target_without_plan_start_is_not_assessable() -> None:
     assert "start year is unknown" in row["status_reason"]
 
 
-@pytest.mark.parametrize(
-    ("as_of", "reported", "status", "met"),
-    [
-        (date(2025, 6, 30), True, "met", True),
-        (date(2025, 6, 30), False, "pending", False),
-        (date(2025, 12, 31), False, "pending", False),  # due that very day
-        (date(2026, 1, 1), False, "overdue", False),
-        (date(2025, 2, 28), True, "pending", False),  # the report came out on 2025-03-01
-    ],
-)
-def test_milestones(as_of: date, reported: bool, status: str, met: bool) -> None:
-    t = target(
+def _milestone() -> dict[str, object]:
+    return target(
         kind="milestone",
         comparator=None,
         value=None,
@@ -332,13 +337,26 @@ def test_milestones(as_of: date, reported: bool, status: str, met: bool) -> None
         baseline_value=None,
         baseline_period=None,
     )
+
+
+@pytest.mark.parametrize(
+    ("as_of", "reported", "status", "met"),
+    [
+        (date(2025, 6, 30), True, "done", True),  # completed 2025-02, due by 2025: on time
+        (date(2025, 6, 30), False, "pending", None),
+        (date(2025, 12, 31), False, "pending", None),  # due that very day
+        (date(2026, 1, 1), False, "unconfirmed", None),  # no news is not "behind"
+        (date(2025, 2, 28), True, "pending", None),  # the report came out on 2025-03-01
+    ],
+)
+def test_milestones(as_of: date, reported: bool, status: str, met: bool | None) -> None:
     report = [obs("p.t", "2025-02", 1.0, unit="items", published=date(2025, 3, 1))]
-    row = progress([t], report if reported else [], as_of).iloc[0]
-    assert row["status"] == status and row["met"] == met
+    row = progress([_milestone()], report if reported else [], as_of).iloc[0]
+    assert row["status"] == status and row["met"] is met
     assert row["method"] == "milestone date"
     assert row["explanation"].startswith(status)
     assert row["met_detail"] == (
-        "completion reported (2025-02)" if met else "no report of completion"
+        "completion reported (2025-02, on time)" if met else "no report of completion"
     )
 
 
@@ -397,16 +415,23 @@ def test_upper_bound_actual_cannot_prove_an_at_least_target() -> None:
 
 
 def test_deadline_passed_before_the_final_figure_is_published() -> None:
+    # synthetic: B = 100 (2020), T = 200 (2025); 190 for 2024, read on 2026-01-15
     row = progress([target()], [obs("p.t", "2024", 190.0)], date(2026, 1, 15)).iloc[0]
-    assert row["status"] == "on track"  # 1.9 ** 0.25 - 1 = 17.4%/yr vs 14.9%/yr
-    assert "deadline passed, figure for 2025 not yet published" in row["explanation"]
+    assert row["status"] == "awaiting final figure" and row["met"] is None
+    assert bool(row["deadline_passed"]) and row["time_elapsed"] == 1.0  # capped
+    # anticipated: 190 * (1.9 ** (1/4)) ** 1 = 190 * 1.1741 = 223.1 >= 200: likely met
+    assert row["anticipated_value"] == pytest.approx(190 * 1.9**0.25)
+    assert row["outlook"] == "likely met"
+    assert row["explanation"].startswith("deadline passed; 2025 figure not yet published")
+    assert "latest 2024: 190 CNY, 90.0% of the way from the 2020 baseline" in row["explanation"]
+    assert row["explanation"].endswith("the 2020-24 trend would reach it")
 
 
 def test_not_assessable_without_actuals() -> None:
     row = progress([target()], []).iloc[0]
     assert row["status"] == "not assessable"
     assert row["method"] == "none (data missing)"
-    assert row["explanation"].startswith("not assessable: no actual reported yet")
+    assert row["explanation"].startswith("not assessable: no figure published yet")
     assert row["required_cagr"] == pytest.approx(2**0.2 - 1)  # known from the baseline alone
 
 

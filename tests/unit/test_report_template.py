@@ -19,7 +19,24 @@ def test_default_template_loads_and_colours_every_engine_status() -> None:
     tpl = load_template("default")
     assert tpl.report.name == "plan-targets-report"
     assert tpl.logo_path is not None and tpl.logo_path.is_file()
-    assert {s.value for s in tpl.theme.statuses} == set(STATUSES)
+    # the statuses of issue 11, each with its colours ("overdue": the engine before it)
+    assert (
+        {s.value for s in tpl.theme.statuses}
+        == {
+            "met",
+            "not met",
+            "on track",
+            "moderate progress",
+            "insufficient progress",
+            "moving away",
+            "awaiting final figure",
+            "done",
+            "pending",
+            "unconfirmed",
+            "not assessable",
+        }
+        >= set(STATUSES) - {"overdue"}
+    )
     assert [s.kind for s in tpl.sheets][:2] == ["cover", "summary"]
 
 
@@ -77,10 +94,18 @@ def test_toml_syntax_error_is_a_template_error(tmp_path: Path) -> None:
 
 
 def test_formula_columns_pull_in_their_inputs() -> None:
-    # share achieved needs A, T, B and the share basis; none of them is listed
+    # share achieved needs A, T, B, the share basis and the times of A and B (nothing after
+    # a stated baseline: no share); none of them is listed
     keys = required_columns(["name", "share_achieved"])
     assert keys[:2] == ["name", "share_achieved"]
-    assert set(keys[2:]) == {"assessed_value", "target_value", "share_basis", "reference_value"}
+    assert set(keys[2:]) == {
+        "assessed_value",
+        "target_value",
+        "share_basis",
+        "reference_value",
+        "assessed_time",
+        "reference_time",
+    }
     for key in keys:
         assert key in COLUMNS
 

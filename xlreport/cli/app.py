@@ -46,6 +46,7 @@ def _root(
 def _register_all() -> None:
     # Imported here so that each module stays free of import cycles with this one.
     from xlreport.cli import (
+        addin_cmds,
         data_cmds,
         excel_cmds,
         fx_cmds,
@@ -63,6 +64,7 @@ def _register_all() -> None:
         report_cmds,
         excel_cmds,
         schedule_cmds,
+        addin_cmds,
     ):
         module.register(app)
 

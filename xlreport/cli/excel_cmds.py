@@ -34,8 +34,9 @@ Steps on Windows (see docs/excel.md for details):
   4. Write the workbook:  xlreport excel workbook xlreport.xlsm
   5. Open xlreport.xlsm, enable macros, click "Import functions" once, then use the
      XLR_ functions and the "Generate monthly report" button.
-On macOS: steps 1, 4 and 5 for the button (RunPython); custom functions are not available.
-Excel on the web is not supported (it needs xlwings Server, which is not part of xlreport).
+On macOS: steps 1, 4 and 5 for the button (RunPython); the workbook's custom functions are
+not available there. Excel on the web, Excel for Mac and Windows without macros: use the
+Office add-in instead (xlreport addin serve; docs/excel.md, "The Office add-in").
 """
 
 

@@ -26,12 +26,14 @@ JSON_FIELDS: tuple[str, ...] = (
     "latest_period",
     "share_achieved",
     "time_elapsed",
+    "deadline_passed",
     "required_cagr",
     "required_cagr_from_now",
     "actual_cagr",
     "anticipated_value",
     "met",
     "status",
+    "outlook",
     "method",
     "explanation",
 )
@@ -60,16 +62,21 @@ def progress_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _table_row(r: dict[str, Any]) -> dict[str, Any]:
+    """One readable row: qualifiers stand beside the values they qualify ("nearly 340 bn
+    CNY"), an outlook beside its status."""
     latest = ""
     if r["latest_value"] is not None:
-        latest = f"{format_amount(r['latest_value'], r['unit'])} ({r['latest_period']})"
+        amount = format_amount(r["latest_value"], r["unit"])
+        word = r.get("latest_qualifier")
+        latest = f"{word + ' ' if word else ''}{amount} ({r['latest_period']})"
     share = "" if r["share_achieved"] is None else format_fraction(r["share_achieved"])
+    status = r["status"] if not r.get("outlook") else f"{r['status']} ({r['outlook']})"
     return {
         "target": r["target_id"],
         "name": r["name"],
         "latest": latest,
         "share": share,
-        "status": r["status"],
+        "status": status,
         "explanation": r["explanation"],
     }
 
@@ -98,7 +105,14 @@ def register(app: typer.Typer) -> None:
         ] = None,
         db: DbOpt = None,
     ) -> None:
-        """Progress of every target: latest actual, share achieved, growth, status."""
+        """Progress of every target: latest actual, share achieved, growth, status.
+
+        Statuses: met, not met, on track, moderate progress, insufficient progress, moving
+        away, awaiting final figure (deadline passed, its figure not yet published; with
+        an outlook, likely met or likely not met), done, pending and unconfirmed
+        (milestones), not assessable. JSON and CSV add deadline_passed and outlook; met
+        is null when unknown. See docs/methods.md.
+        """
         with make_app(db) as app:
             day = parse_date_option(as_of) or app.today()
             frame = app.progress(day, plans=plan or None, tolerance=tolerance)

@@ -41,6 +41,7 @@ from xlreport.excel.args import (
 )
 from xlreport.excel.catalog import SPEC_ATTRIBUTE, spec_for
 from xlreport.excel.cells import ensure_log_file, to_cell, to_table
+from xlreport.progress.text import format_amount
 from xlreport.vintage import current_observations, visible_observations
 
 __all__ = [
@@ -138,6 +139,8 @@ LATEST_FIELDS = {
     "month_value": "month_value",
     "full_year_value": "latest_full_year_value",
     "full_year_period": "latest_full_year_period",
+    "qualifier": "latest_qualifier",
+    "text": "latest_value",
 }
 RATE_FIELDS = ("rate", "date_used", "period", "basis", "source")
 
@@ -264,11 +267,13 @@ def XLR_PLANS(fields: Any = None) -> Any:
 
 
 @excel_function(
-    "The latest actual of a target published by a date (the figure in force then).",
+    "The latest actual of a target published by a date (the figure in force then); "
+    "text gives it with its qualifier, e.g. nearly 340 bn CNY.",
     target=TARGET_HELP,
     as_of=AS_OF_HELP,
-    field="What to return: value (default), period, source, published, growth_yoy, "
-    "month_value, full_year_value, full_year_period.",
+    field="What to return: value (default), text (the value with its qualifier and unit), "
+    "qualifier (nearly, more than, about; empty when exact), period, source, published, "
+    "growth_yoy, month_value, full_year_value, full_year_period.",
 )
 def XLR_LATEST(target: Any, as_of: Any = None, field: Any = None) -> Any:
     tid, row = _progress_row(target, as_of, None)
@@ -276,6 +281,13 @@ def XLR_LATEST(target: Any, as_of: Any = None, field: Any = None) -> Any:
         return _measure(row, "latest_value", tid, "actual")
     name = to_choice(field, "field", LATEST_FIELDS, default="value")
     column = LATEST_FIELDS[name]
+    if name == "text":
+        value = _measure(row, column, tid, "actual")
+        word = row["latest_qualifier"]
+        amount = format_amount(value, row["unit"])
+        return f"{word} {amount}" if word else amount
+    if name == "qualifier":
+        return row[column] or ""
     return _measure(row, column, tid, f"actual {name}") if name == "value" else row[column]
 
 
@@ -326,11 +338,13 @@ def XLR_SHARE(target: Any, as_of: Any = None, tolerance: Any = None) -> Any:
 
 
 @excel_function(
-    "A target's status (met, on track, ... not assessable), or its method, explanation "
-    "or any other progress measure.",
+    "A target's status (met, not met, on track, moderate progress, insufficient progress, "
+    "moving away, awaiting final figure, done, pending, unconfirmed, not assessable), or "
+    "its outlook, explanation or any other progress measure.",
     target=TARGET_HELP,
-    field="What to return: status (default), method, explanation, met, met_detail, "
-    "eurostat_class, time_elapsed, expected_value, gap_to_path, growth_ratio, ...",
+    field="What to return: status (default), outlook, evidence, explanation, met (TRUE, "
+    "FALSE or empty when unknown), met_detail, deadline_passed, time_elapsed, "
+    "time_elapsed_at_latest, method, eurostat_class, growth_ratio, ...",
     as_of=AS_OF_HELP,
     tolerance=TOL_HELP,
 )
@@ -341,7 +355,9 @@ def XLR_STATUS(target: Any, field: Any = None, as_of: Any = None, tolerance: Any
     name = to_text(field, "field").lower()
     if name not in row:
         raise ArgumentError("field", f"unknown measure {name!r}: use one of {', '.join(row)}")
-    return row[name]
+    value = row[name]
+    # unknown (met not decided, no outlook, no evidence): an empty cell, never FALSE or 0
+    return "" if value is None else value
 
 
 @excel_function(
@@ -519,6 +535,7 @@ def _about() -> dict[str, Any]:
 @excel_function(
     "What this workbook reads: xlreport version, database (password hidden), data vintage "
     "(latest publication date) and store revision.",
+    returns="table",  # without a field: a two-column table with a header row
     field="version, database, data_vintage, revision, today, python or xlwings; empty: "
     "all, as a two-column table.",
 )

@@ -7,7 +7,10 @@ document's publication date:
 - date known to the day: the daily rate of that day (last published day before it when
   the day had no publication, e.g. a Saturday), basis ``daily``;
 - known to the month or the year only: that month's or year's average, basis
-  ``month-average``/``year-average``, and ``reference_date`` holds the period label;
+  ``month-average``/``year-average``, and ``reference_date`` holds the period label. One
+  convention for averages in the whole workbook: the mean of the daily cross rates *in the
+  direction of conversion* (yuan -> dollars, so dollars per yuan), as the report's rate
+  rows take it; the audit shows its inverse, yuan per dollar;
 - unknown: no reference rate, and the note says why. No guess.
 
 ``deviation = (implied - reference) / reference``, a fraction (0.01 = the document used a
@@ -16,6 +19,7 @@ rate 1% above the reference).
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pandas as pd
@@ -42,6 +46,12 @@ AUDIT_COLUMNS = (
 )
 
 
+def _inverse(quote: RateQuote) -> RateQuote:
+    """An average of dollars per ``currency`` (the direction of conversion) shown as
+    ``currency`` per dollar: 1 / mean(daily USD per CNY), not mean(daily CNY per USD)."""
+    return dataclasses.replace(quote, frm=quote.to, to=quote.frm, rate=1 / quote.rate)
+
+
 def _reference(
     book: RateBook, source: Source, currency: str, rate_source: str | None
 ) -> tuple[RateQuote | None, str]:
@@ -51,13 +61,14 @@ def _reference(
         return None, "publication date unknown: no reference rate"
     if source.published_precision is Precision.YEAR:
         quote = book.rate(
-            "USD", currency, year=published.year, basis="year-average", source=rate_source
+            currency, "USD", year=published.year, basis="year-average", source=rate_source
         )
-        return quote, f"publication date known only to the year: {published.year} average"
+        note = f"publication date known only to the year: {published.year} average"
+        return _inverse(quote), note
     if source.published_precision is Precision.MONTH:
         month = f"{published:%Y-%m}"
-        quote = book.rate("USD", currency, month=month, basis="month-average", source=rate_source)
-        return quote, f"publication date known only to the month: {month} average"
+        quote = book.rate(currency, "USD", month=month, basis="month-average", source=rate_source)
+        return _inverse(quote), f"publication date known only to the month: {month} average"
     quote = book.rate("USD", currency, date=published, source=rate_source)
     note = ""
     if quote.date_used != published:

@@ -69,25 +69,7 @@ def _read_csv_bytes(path: Path) -> bytes:
         raise FxError(f"rate file {path} does not exist")
     if path.stat().st_size > MAX_RATE_FILE_BYTES:
         raise UnsafeFileError(f"rate file {path} is larger than {MAX_RATE_FILE_BYTES} bytes")
-    if not zipfile.is_zipfile(path):
-        return path.read_bytes()
-    with zipfile.ZipFile(path) as archive:
-        members = [m for m in archive.infolist() if m.filename.lower().endswith(".csv")]
-        if len(members) != 1:
-            raise FxError(
-                f"{path}: expected exactly one .csv inside the zip (like the ECB's "
-                f"eurofxref-hist.zip), found {len(members)}"
-            )
-        member = members[0]
-        if member.file_size > MAX_RATE_FILE_BYTES:
-            raise UnsafeFileError(
-                f"{path}: {member.filename} declares {member.file_size} bytes uncompressed; "
-                f"the limit is {MAX_RATE_FILE_BYTES}"
-            )
-        data = archive.open(member).read(MAX_RATE_FILE_BYTES + 1)
-        if len(data) > MAX_RATE_FILE_BYTES:
-            raise UnsafeFileError(f"{path}: {member.filename} expands beyond the size limit")
-        return data
+    return _csv_of(path.read_bytes(), str(path))
 
 
 def _line_locator(path: Path):  # type: ignore[no-untyped-def]

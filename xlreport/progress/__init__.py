@@ -8,7 +8,9 @@ are documented in ``docs/methods.md``.
 from __future__ import annotations
 
 from xlreport.progress.engine import (
+    HEADLINE_GROUPS,
     METHODS,
+    OUTLOOKS,
     PROGRESS_COLUMNS,
     STATUSES,
     compute_progress,
@@ -17,7 +19,9 @@ from xlreport.progress.engine import (
 from xlreport.progress.text import format_amount, format_fraction, format_rate
 
 __all__ = [
+    "HEADLINE_GROUPS",
     "METHODS",
+    "OUTLOOKS",
     "PROGRESS_COLUMNS",
     "STATUSES",
     "compute_progress",

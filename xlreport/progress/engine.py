@@ -15,37 +15,81 @@ import pandas as pd
 
 from xlreport.errors import ProgressError
 from xlreport.frames import current_observations_frame, last_in_groups, sort_key
+from xlreport.period import date_time
 from xlreport.progress.text import explain_row, met_detail_row
 
 __all__ = [
+    "HEADLINE_GROUPS",
     "METHODS",
+    "OUTLOOKS",
     "PROGRESS_COLUMNS",
     "STATUSES",
     "compute_progress",
     "progress_for_target",
 ]
 
-#: Status vocabulary, in the order reports sort by.
+#: Status vocabulary, in the order reports sort by (docs/methods.md defines each).
 STATUSES: tuple[str, ...] = (
     "met",
+    "not met",
     "on track",
     "moderate progress",
     "insufficient progress",
     "moving away",
-    "not met",
+    "awaiting final figure",
+    "done",
     "pending",
-    "overdue",
+    "unconfirmed",
     "not assessable",
 )
+
+#: The summary's headline tiles: tile name -> the statuses it counts. Absence of news
+#: (pending, unconfirmed, not assessable) is never counted as behind. ``done`` milestones
+#: count with ``met``.
+HEADLINE_GROUPS: dict[str, tuple[str, ...]] = {
+    "met": ("met", "done"),
+    "on track": ("on track",),
+    "behind": ("moderate progress", "insufficient progress", "moving away", "not met"),
+    "awaiting final figure": ("awaiting final figure",),
+    "unconfirmed": ("unconfirmed",),
+    "pending": ("pending",),
+    "not assessable": ("not assessable",),
+}
+
+#: Values of the ``outlook`` column (besides None).
+OUTLOOKS: tuple[str, ...] = ("likely met", "likely not met")
+
+#: Reader words of the stored qualifiers (``latest_qualifier``).
+QUALIFIER_WORDS: dict[str, str] = {
+    "upper_bound": "nearly",
+    "lower_bound": "more than",
+    "approx": "about",
+}
+#: Reader words of the comparators (``target_qualifier``); a range is written low-high.
+COMPARATOR_WORDS: dict[str, str] = {
+    "at_least": "at least",
+    "more_than": "more than",
+    "about": "about",
+    "at_most": "at most",
+}
 
 M_EUROSTAT = "Eurostat growth-ratio"
 M_PACE = "linear-path pace"
 M_DEADLINE = "comparator at deadline"
 M_LATEST = "comparator on latest actual"
 M_MILESTONE = "milestone date"
+M_AWAITING = "latest figure before the deadline"
 M_NONE = "none (data missing)"
 #: Method names that may appear in the ``method`` column.
-METHODS: tuple[str, ...] = (M_EUROSTAT, M_PACE, M_DEADLINE, M_LATEST, M_MILESTONE, M_NONE)
+METHODS: tuple[str, ...] = (
+    M_EUROSTAT,
+    M_PACE,
+    M_DEADLINE,
+    M_LATEST,
+    M_AWAITING,
+    M_MILESTONE,
+    M_NONE,
+)
 
 #: Columns of the result (index ``target_id``): the contract first, then extras.
 PROGRESS_COLUMNS: tuple[str, ...] = (
@@ -55,6 +99,7 @@ PROGRESS_COLUMNS: tuple[str, ...] = (
     "latest_source_id",
     "latest_published",
     "latest_time",
+    "latest_qualifier",
     "month_value",
     "latest_growth_yoy",
     "latest_full_year_value",
@@ -64,6 +109,8 @@ PROGRESS_COLUMNS: tuple[str, ...] = (
     "share_achieved",
     "share_basis",
     "time_elapsed",
+    "time_elapsed_at_latest",
+    "deadline_passed",
     "expected_value",
     "gap_to_path",
     "required_cagr",
@@ -77,12 +124,15 @@ PROGRESS_COLUMNS: tuple[str, ...] = (
     "met",
     "met_detail",
     "status",
+    "outlook",
+    "evidence",
     "method",
     "explanation",
     # extras
     "name",
     "kind",
     "comparator",
+    "target_qualifier",
     "unit",
     "deadline",
     "target_value",
@@ -92,10 +142,13 @@ PROGRESS_COLUMNS: tuple[str, ...] = (
     "assessed_time",
     "assessed_qualifier",
     "reference_time",
+    "clock_start_time",
     "path_share",
     "pace_ratio",
     "fully_met",
     "status_reason",
+    "observed_years",
+    "completed_period",
 )
 
 #: ``None`` as a 0-d object array, for np.where: the result is the same as with a bare
@@ -255,9 +308,11 @@ def _cumulative_actuals(tg: pd.DataFrame, valued: pd.DataFrame, n: int) -> pd.Da
     """
     cum_rows = tg["kind"].to_numpy(dtype=object) == "cumulative"
     part = valued[cum_rows[valued["row"].to_numpy()]]
-    totals = _last_per_row(part[part["cumulative"].astype(bool)], n)
     start = (tg["plan_start_year"].to_numpy(dtype=float) - 1)[part["row"].to_numpy()]
     deadline = tg["deadline_time"].to_numpy(dtype=float)[part["row"].to_numpy()]
+    # a running total after the deadline would count additions made after the plan
+    in_plan = part["period_time"].to_numpy() <= deadline + 1e-9
+    totals = _last_per_row(part[part["cumulative"].astype(bool).to_numpy() & in_plan], n)
     total_time = totals["period_time"].to_numpy(dtype=float)[part["row"].to_numpy()]
     is_flow = (~part["cumulative"].astype(bool)) & part["period_kind"].isin(["year", "ytd"])
     inside = (part["period_start_time"].to_numpy() >= start - 1e-9) & (
@@ -284,7 +339,27 @@ def _cumulative_actuals(tg: pd.DataFrame, valued: pd.DataFrame, n: int) -> pd.Da
     )
     pick["value"] = value
     pick["period_time"] = pick["period_time"].astype(float)
-    # a qualifier on any piece makes the sum a bound: the weakest one wins
+    # a year missing between the start (or the running total) and the last flow, or an
+    # earlier year known only in part, leaves the sum short: it is a lower bound
+    first = np.where(
+        totals["period_time"].notna().to_numpy(),
+        np.floor(totals["period_time"].to_numpy(dtype=float) + 1e-9) + 1,
+        tg["plan_start_year"].to_numpy(dtype=float),
+    )
+    by_row = flows.groupby("row")
+    years = by_row["period_year"].nunique().reindex(range(n)).to_numpy(dtype=float)
+    last_year = by_row["period_year"].max().reindex(range(n)).to_numpy(dtype=float)
+    partial = (flows["period_kind"] == "ytd") & (flows["period_sub"] < 12)
+    partial_before_last = (
+        (partial & (flows["period_year"].to_numpy() < last_year[flows["row"].to_numpy()]))
+        .groupby(flows["row"])
+        .any()
+        .reindex(range(n), fill_value=False)
+    )
+    with np.errstate(invalid="ignore"):
+        gap = (years < last_year - first + 1) | partial_before_last.to_numpy(dtype=bool)
+    pick["qualifier"] = np.where(gap, "lower_bound", pick["qualifier"].to_numpy(dtype=object))
+    pick["gap"] = gap
     return pick
 
 
@@ -338,13 +413,18 @@ def compute_progress(
 
     # --- the actual the measures use: full years (any period for ratios and running totals)
     row_unit = unit[valued["row"].to_numpy()]
+    row_t1 = t1[valued["row"].to_numpy()]
+    row_comp = comp[valued["row"].to_numpy()]
+    # a target to be reached ("at least", "more than", a range's low end) counts any later
+    # figure; an "about" or "at most" target is judged on the deadline period, not after it
+    reach_row = np.isin(row_comp, _REACH)
     assessable = (
         (valued["period_kind"] == "year")
         | ((valued["period_kind"] == "ytd") & (valued["period_sub"] == 12))
         | pd.Series(row_unit == "percent", index=valued.index)
         | valued["cumulative"].astype(bool)
-    )
-    level_obs = valued[assessable.to_numpy()]
+    ).to_numpy() & (reach_row | (valued["period_time"].to_numpy() <= row_t1 + 1e-9))
+    level_obs = valued[assessable]
     assessed = _last_per_row(level_obs, n)
     earliest = _earliest_per_row(level_obs, n)
     cum = _cumulative_actuals(tg, valued, n)
@@ -395,13 +475,23 @@ def compute_progress(
     b_period[is_mile] = None
     basis = np.where(is_mile, _NONE, basis)
 
+    # --- the two clocks: at the as-of date (capped at 1) and at the assessed actual's date
+    now = date_time(as_of)
+    deadline_passed = tg["deadline_date"].to_numpy() < np.datetime64(pd.Timestamp(as_of))
+
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        after_base = t > t0 + 1e-9
         # shares and the linear path
         path_share = np.where(target != b, (a - b) / (target - b), np.nan)
         share = np.where(
             basis == "no_baseline", np.where(target != 0, a / target, np.nan), path_share
         )
+        # nothing after the stated baseline: the share of the way is unknown, not 0
+        share = np.where(has_base & ~after_base, np.nan, share)
         elapsed = np.where(t1 > t0, (t - t0) / (t1 - t0), np.nan)
+        # the clock runs from the reference point, else (no figure yet) the plan's start
+        c0 = np.where(np.isnan(t0) & ~is_mile, plan_start, t0)
+        elapsed_now = np.where(t1 > c0, np.clip((now - c0) / (t1 - c0), 0.0, 1.0), np.nan)
         expected = b + (target - b) * elapsed
         gap = a - expected
         # growth rates
@@ -425,98 +515,85 @@ def compute_progress(
 
     # --- met by the comparator, with qualifiers as bounds on A and T
     tol = np.where(np.isnan(_numbers(tg, "tolerance")), float(tolerance), _numbers(tg, "tolerance"))
+    high = _numbers(tg, "high")
     a_lo = np.where(a_qual == "upper_bound", -np.inf, a)
     a_hi = np.where(a_qual == "lower_bound", np.inf, a)
-    high = _numbers(tg, "high")
-    yes = np.select(
-        [
-            comp == "at_least",
-            comp == "more_than",
-            comp == "at_most",
-            comp == "about",
-            comp == "range",
-        ],
-        [
-            a_lo >= t_hi,
-            a_lo > t_hi,
-            a_hi <= t_lo,
-            (a_lo >= t_hi * (1 - tol)) & (a_hi <= t_lo * (1 + tol)),
-            a_lo >= target,
-        ],
-        default=False,
-    )
-    no = np.select(
-        [
-            comp == "at_least",
-            comp == "more_than",
-            comp == "at_most",
-            comp == "about",
-            comp == "range",
-        ],
-        [
-            a_hi < t_lo,
-            a_hi <= t_lo,
-            a_lo > t_hi,
-            (a_hi < t_lo * (1 - tol)) | (a_lo > t_hi * (1 + tol)),
-            a_hi < target,
-        ],
-        default=False,
-    )
+    yes, no = _compare(comp, a_lo, a_hi, t_lo, t_hi, target, tol)
     fully = np.where(comp == "range", a_lo >= high, yes)
     have_a = ~np.isnan(a)
+    # the outlook: the comparator on the anticipated value (bounded as A is)
+    an_lo = np.where(a_qual == "upper_bound", -np.inf, antic)
+    an_hi = np.where(a_qual == "lower_bound", np.inf, antic)
+    likely, unlikely = _compare(comp, an_lo, an_hi, t_lo, t_hi, target, tol)
 
-    # --- milestones: a report of completion is an in-force observation (value absent or not 0)
+    # --- milestones: a completion is an in-force observation with no value or a value that
+    # is not 0; its period is when the milestone was completed. A value 0 reports "not done".
     mile_pairs = pairs[is_mile[pairs["row"].to_numpy()]]
-    done = mile_pairs[mile_pairs["value"].isna() | (mile_pairs["value"] != 0)]
-    report = _earliest_per_row(done, n)
+    done_obs = mile_pairs[mile_pairs["value"].isna() | (mile_pairs["value"] != 0)]
+    report = _earliest_per_row(done_obs, n)
     reported = report["id"].notna().to_numpy()
-    due_later = tg["deadline_date"].to_numpy() >= np.datetime64(pd.Timestamp(as_of))
+    not_done = _last_per_row(mile_pairs[mile_pairs["value"] == 0], n)
+    # a report of "not done" for the deadline period or later: the deadline was missed
+    missed = ~reported & (not_done["period_time"].to_numpy(dtype=float) >= t1 - 1e-9)
+    done_end = report["period_time"].to_numpy(dtype=float)
+    done_start = report["period_start_time"].to_numpy(dtype=float)
+    in_time = done_end <= t1 + 1e-9
+    late = done_start >= t1 - 1e-9
 
     met = np.full(n, None, dtype=object)
     met[have_a & yes] = True
     met[have_a & no] = False
-    met[is_mile] = reported[is_mile]
+
+    # --- evidence: how many observed (stated) years the actuals rest on
+    observed = _observed_years(level_obs, tg, has_base, n)
+    ref_derived = (basis == "no_baseline") & earliest["derived"].fillna(False).to_numpy(dtype=bool)
+    one_rate = (
+        ref_derived
+        & (observed == 1)
+        & assessed["growth_yoy"].notna().to_numpy()
+        & np.isclose(t - t0, 1.0)
+    )
+    a_derived = ~is_cum & assessed["derived"].fillna(False).to_numpy(dtype=bool)
+    thin = ref_derived | a_derived | (observed < 2)
 
     # --- status and method, by precedence
     at_deadline = t >= t1 - 1e-9
-    not_assessable_reason = _reasons(
-        is_cum=is_cum,
-        have_a=have_a,
-        has_base=has_base,
-        t=t,
-        t0=t0,
-        plan_start=plan_start,
-        at_deadline=at_deadline,
-        a=a,
-        b=b,
-        target=target,
-    )
+    numeric = ~is_mile
+    reach = np.isin(comp, _REACH)
+    trend = numeric & have_a & after_base & ~np.isnan(t0)
     eurostat = _classify(ratio)
     by_pace = _classify(pace)
-    numeric = ~is_mile
+    # Eurostat classes rest on observed years: a growth from one year-on-year rate, or to or
+    # from a derived point, gives an outlook but no class (docs/methods.md, thin evidence)
+    class_ok = ~np.isnan(ratio) & ~thin
+    pace_ok = np.isnan(ratio) & ~np.isnan(pace) & ~a_derived
     conditions = [
         is_mile & reported,
-        is_mile & due_later,
+        is_mile & missed,
+        is_mile & ~deadline_passed,
         is_mile,
         numeric & ~have_a,
-        numeric & have_a & yes,
+        numeric & have_a & yes & (reach | ~deadline_passed | at_deadline),
         numeric & have_a & no & at_deadline,
-        numeric & have_a & at_deadline,  # at the deadline, met cannot be proven
-        numeric & (np.isnan(t0) | ~(t > t0)),
-        numeric & ~np.isnan(ratio),
-        numeric & ~np.isnan(pace),
-        numeric & ~moving_ok & no,
+        numeric & have_a & at_deadline,  # at the deadline, met cannot be proven (bounds)
+        numeric & have_a & deadline_passed,
+        ~trend,
+        trend & class_ok,
+        trend & pace_ok,
+        trend & ~moving_ok & no,
     ]
     status = np.select(
         conditions,
         [
-            "met",
+            "done",
+            "not met",
             "pending",
-            "overdue",
+            "unconfirmed",
             "not assessable",
             "met",
             "not met",
             "not assessable",
+            "awaiting final figure",
             "not assessable",
             eurostat,
             by_pace,
@@ -530,10 +607,12 @@ def compute_progress(
             M_MILESTONE,
             M_MILESTONE,
             M_MILESTONE,
+            M_MILESTONE,
             M_NONE,
             np.where(at_deadline, M_DEADLINE, M_LATEST),
             M_DEADLINE,
             M_DEADLINE,
+            M_AWAITING,
             M_NONE,
             M_EUROSTAT,
             M_PACE,
@@ -541,8 +620,50 @@ def compute_progress(
         ],
         default=M_NONE,
     )
-    reason = np.where(status == "not assessable", not_assessable_reason, "")
-    deadline_passed = numeric & have_a & ~at_deadline & ~due_later
+    awaiting = status == "awaiting final figure"
+    # awaiting the final figure, "not met" on an older figure is not known
+    met[awaiting] = None
+    met[is_mile] = None
+    met[is_mile & reported & in_time] = True
+    met[is_mile & ((reported & late) | missed)] = False
+    outlook = np.where(
+        awaiting & ~np.isnan(antic),
+        np.where(likely, "likely met", np.where(unlikely, "likely not met", _NONE)),
+        _NONE,
+    )
+    reason = np.where(
+        status == "not assessable",
+        _reasons(
+            is_cum=is_cum,
+            have_a=have_a,
+            any_figure=latest["value"].notna().to_numpy(),
+            has_base=has_base,
+            t=t,
+            t0=t0,
+            at_deadline=at_deadline,
+            a=a,
+            b=b,
+            target=target,
+            thin_class=~np.isnan(ratio) & thin,
+            one_rate=one_rate,
+        ),
+        "",
+    )
+    evidence = _evidence(
+        numeric=numeric,
+        have_a=have_a,
+        reported=reported,
+        missed=missed,
+        one_rate=one_rate,
+        derived=ref_derived | a_derived,
+        observed=observed,
+        is_cum=is_cum,
+        gap=is_cum & cum["gap"].to_numpy(dtype=bool),
+    )
+    completed = np.where(reported, report["period"].to_numpy(dtype=object), _NONE)
+    latest_qual = np.where(is_cum, cum["qualifier"], latest["qualifier"].to_numpy(dtype=object))
+    latest_word = np.array([QUALIFIER_WORDS.get(q) for q in latest_qual], dtype=object)
+    target_word = np.array([COMPARATOR_WORDS.get(c) for c in comp], dtype=object)
 
     out = pd.DataFrame(
         {
@@ -556,6 +677,7 @@ def compute_progress(
                 is_cum, cum["published"], latest["published"].to_numpy(dtype=object)
             ),
             "latest_time": np.where(is_cum, t, latest["period_time"].to_numpy(dtype=float)),
+            "latest_qualifier": latest_word,
             "month_value": np.where(is_cum, np.nan, month_value),
             "latest_growth_yoy": np.where(is_cum, np.nan, growth_yoy),
             "latest_full_year_value": latest_full["value"].to_numpy(dtype=float),
@@ -564,7 +686,9 @@ def compute_progress(
             "reference_period": b_period,
             "share_achieved": share,
             "share_basis": basis,
-            "time_elapsed": elapsed,
+            "time_elapsed": elapsed_now,
+            "time_elapsed_at_latest": elapsed,
+            "deadline_passed": deadline_passed,
             "expected_value": expected,
             "gap_to_path": gap,
             "required_cagr": req,
@@ -572,17 +696,20 @@ def compute_progress(
             "required_cagr_from_now": req_now,
             "actual_cagr": act,
             "growth_ratio": ratio,
-            "eurostat_class": np.where(np.isnan(ratio), _NONE, eurostat),
+            "eurostat_class": np.where(class_ok, eurostat, _NONE),
             "anticipated_value": antic,
             "anticipated_gap": antic_gap,
             "met": met,
             "met_detail": "",
             "status": status,
+            "outlook": outlook,
+            "evidence": evidence,
             "method": method,
             "explanation": "",
             "name": _text(tg, "name"),
             "kind": kind,
             "comparator": comp,
+            "target_qualifier": target_word,
             "unit": unit,
             "deadline": _text(tg, "deadline"),
             "target_value": target,
@@ -592,19 +719,140 @@ def compute_progress(
             "assessed_time": t,
             "assessed_qualifier": a_qual,
             "reference_time": t0,
+            "clock_start_time": c0,
             "path_share": path_share,
             "pace_ratio": pace,
             "fully_met": np.where(have_a & (comp == "range"), fully, _NONE),
             "status_reason": reason,
+            "observed_years": np.where(numeric, observed, 0).astype("int64"),
+            "completed_period": completed,
         },
         index=pd.Index(tg["id"].to_numpy(dtype=object), name="target_id"),
     )
     out["latest_published"] = pd.to_datetime(out["latest_published"])
     fully_met = out["fully_met"].to_numpy(dtype=object)
-    out["met"] = out["met"].astype("boolean")
+    out["met"] = pd.Series(met, index=out.index, dtype=object)
+    # text columns whose "unknown" is None (pandas would infer str and turn None into NaN)
+    for col, values in (
+        ("outlook", outlook),
+        ("evidence", evidence),
+        ("latest_qualifier", latest_word),
+        ("target_qualifier", target_word),
+        ("completed_period", completed),
+    ):
+        out[col] = pd.Series(values, index=out.index, dtype=object)
     out["fully_met"] = out["fully_met"].astype("boolean")
-    _add_text(out, tg, report, deadline_passed, met, fully_met)
+    out["deadline_passed"] = out["deadline_passed"].astype(bool)
+    timing = np.select(
+        [~reported, late, done_end <= t1 - 1 + 1e-9, in_time],
+        [_NONE, "late", "early", "on time"],
+        default="around the due date",
+    )
+    _add_text(out, tg, as_of, timing, met, fully_met)
     return out
+
+
+#: Comparators of a target to be reached: once a figure reaches it, it counts as met.
+_REACH = np.array(["at_least", "more_than", "range"], dtype=object)
+
+
+def _compare(
+    comp: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    t_lo: np.ndarray,
+    t_hi: np.ndarray,
+    target: np.ndarray,
+    tol: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(proven met, proven not met) of values known to lie in [lo, hi] against T, itself
+    in [t_lo, t_hi]; both false where the bounds leave it open."""
+    kinds = [comp == c for c in ("at_least", "more_than", "at_most", "about", "range")]
+    with np.errstate(invalid="ignore"):
+        yes = np.select(
+            kinds,
+            [
+                lo >= t_hi,
+                lo > t_hi,
+                hi <= t_lo,
+                (lo >= t_hi * (1 - tol)) & (hi <= t_lo * (1 + tol)),
+                lo >= target,
+            ],
+            default=False,
+        )
+        no = np.select(
+            kinds,
+            [
+                hi < t_lo,
+                hi <= t_lo,
+                lo > t_hi,
+                (hi < t_lo * (1 - tol)) | (lo > t_hi * (1 + tol)),
+                hi < target,
+            ],
+            default=False,
+        )
+    return yes.astype(bool), no.astype(bool)
+
+
+def _observed_years(
+    level_obs: pd.DataFrame, tg: pd.DataFrame, has_base: np.ndarray, n: int
+) -> np.ndarray:
+    """Distinct periods with a stated (not derived) assessable figure, the stated baseline
+    counted as one."""
+    stated = level_obs[level_obs["stated"]][["row", "period_time"]]
+    base_rows = np.flatnonzero(has_base)
+    base = pd.DataFrame({"row": base_rows, "period_time": _numbers(tg, "baseline_time")[base_rows]})
+    both = pd.concat([stated, base], ignore_index=True)
+    both["period_time"] = both["period_time"].round(6)
+    counts = both.drop_duplicates().groupby("row").size().reindex(range(n), fill_value=0)
+    out: np.ndarray = counts.to_numpy(dtype=np.int64)
+    return out
+
+
+def _evidence(
+    *,
+    numeric: np.ndarray,
+    have_a: np.ndarray,
+    reported: np.ndarray,
+    missed: np.ndarray,
+    one_rate: np.ndarray,
+    derived: np.ndarray,
+    observed: np.ndarray,
+    is_cum: np.ndarray,
+    gap: np.ndarray,
+) -> np.ndarray:
+    """Plain words on what a status rests on (None where nothing was reported)."""
+    years = np.array(
+        [f"{k} observed year" + ("" if k == 1 else "s") for k in observed], dtype=object
+    )
+    figures = np.array(
+        [
+            f"{k} yearly figure" + ("" if k == 1 else "s") + (", a year missing" if g else "")
+            for k, g in zip(observed, gap, strict=True)
+        ],
+        dtype=object,
+    )
+    return np.select(
+        [
+            ~numeric & reported,
+            ~numeric & missed,
+            ~numeric,
+            ~have_a,
+            one_rate,
+            derived,
+            is_cum,
+        ],
+        [
+            "a report of completion",
+            "a report that it was not done",
+            _NONE,
+            _NONE,
+            "one year-on-year rate",
+            "a derived point",
+            figures,
+        ],
+        default=years,
+    )
 
 
 def _classify(ratio: np.ndarray) -> np.ndarray:
@@ -620,38 +868,44 @@ def _reasons(
     *,
     is_cum: np.ndarray,
     have_a: np.ndarray,
+    any_figure: np.ndarray,
     has_base: np.ndarray,
     t: np.ndarray,
     t0: np.ndarray,
-    plan_start: np.ndarray,
     at_deadline: np.ndarray,
     a: np.ndarray,
     b: np.ndarray,
     target: np.ndarray,
+    thin_class: np.ndarray,
+    one_rate: np.ndarray,
 ) -> np.ndarray:
-    """Why a numeric target is not assessable (the first reason that applies)."""
+    """Why a numeric target is not assessable (the first reason that applies), in plain
+    words."""
     with np.errstate(invalid="ignore"):
         return np.select(
             [
-                ~have_a & is_cum & np.isnan(plan_start),
+                ~have_a & is_cum & any_figure,
                 ~have_a,
                 at_deadline,
                 np.isnan(t0) & is_cum,
                 has_base & (t == t0),
                 has_base & (t < t0),
                 ~has_base & ~is_cum & (t <= t0),
+                thin_class & one_rate,
+                thin_class,
                 (a <= 0) | (b <= 0) | (target <= 0),
             ],
             [
-                "no running total and the plan's start year is unknown, so yearly flows "
-                "cannot be summed",
-                "no actual reported yet",
-                "the actual or the target is only a bound, so it cannot be told whether "
+                "the plan's start year is unknown, so its yearly figures cannot be summed",
+                "no figure published yet",
+                "the figure or the target is only a bound, so it cannot be told whether "
                 "the target was met",
                 "the plan's start year is unknown, so there is no time path",
-                "only the baseline is known, no later actual",
-                "no actual after the baseline period",
-                "a single observation, no trend yet",
+                "only the baseline is known",
+                "no figure after the baseline period",
+                "a single figure, no trend yet",
+                "one year-on-year rate only, no observed trend",
+                "a trend to or from a derived point, no observed trend",
                 "values at or below zero, growth rates undefined",
             ],
             default="the target does not require change from its baseline",
@@ -676,18 +930,24 @@ _TEXT_INPUTS = (
     "required_cagr_from",
     "actual_cagr",
     "path_share",
-    "time_elapsed",
+    "time_elapsed_at_latest",
     "required_cagr_from_now",
     "assessed_period",
     "share_achieved",
+    "deadline_passed",
+    "outlook",
+    "evidence",
+    "target_qualifier",
+    "completed_period",
+    "latest_growth_yoy",
 )
 
 
 def _add_text(
     out: pd.DataFrame,
     tg: pd.DataFrame,
-    report: pd.DataFrame,
-    deadline_passed: np.ndarray,
+    as_of: date,
+    timing: np.ndarray,
     met: np.ndarray,
     fully_met: np.ndarray,
 ) -> None:
@@ -698,9 +958,9 @@ def _add_text(
             "low": _numbers(tg, "low"),
             "high": _numbers(tg, "high"),
             "baseline_qualifier": _text(tg, "baseline_qualifier"),
-            "milestone_report_period": report["period"].to_numpy(dtype=object),
-            "deadline_passed": deadline_passed,
             "at_deadline": out["assessed_time"].to_numpy() >= out_t1 - 1e-9,
+            "completed_timing": timing,
+            "as_of": as_of.isoformat(),
         },
         index=out.index,
     )
@@ -708,6 +968,7 @@ def _add_text(
     columns.update({c: extra[c].to_numpy(dtype=object).tolist() for c in extra.columns})
     columns["met"] = [None if v is None else bool(v) for v in met]
     columns["fully_met"] = [None if v is None else bool(v) for v in fully_met]
+    columns["deadline_passed"] = [bool(v) for v in columns["deadline_passed"]]
     names = list(columns)
     details = []
     explanations = []

@@ -55,34 +55,47 @@ def format_fraction(x: float) -> str:
     return "n/a" if not _finite(x) else f"{x * 100:.1f}%"
 
 
+_WORDS = {"upper_bound": "nearly", "lower_bound": "more than", "approx": "about"}
+
+
 def _target_text(r: Mapping[str, Any]) -> str:
+    """The target as a reader says it: ``500 bn CNY``, ``about 600 bn CNY``, ``3-5 clusters``,
+    ``more than 1.2 million vehicles`` ("at least" is the plain reading and not written)."""
     unit = r["unit"]
     if r["comparator"] == "range":
         return f"{format_amount(r['low'], None)}-{format_amount(r['high'], unit)}"
     text = format_amount(r["target_value"], unit)
-    return f"about {text}" if r["comparator"] == "about" else text
+    word = r.get("target_qualifier")
+    return f"{word} {text}" if word and word != "at least" else text
+
+
+def _qualified(value: float, unit: str | None, qualifier: Any) -> str:
+    """A value with the word that qualifies it: ``nearly 340 bn CNY``."""
+    word = _WORDS.get(qualifier) if isinstance(qualifier, str) else None
+    text = format_amount(value, unit)
+    return f"{word} {text}" if word else text
 
 
 def met_detail_row(r: Mapping[str, Any]) -> str:
     """Why a target counts as met or not (or why that cannot be decided)."""
     kind, comp = r["kind"], r["comparator"]
     if kind == "milestone":
-        if r["met"] is True:
-            return f"completion reported ({r['milestone_report_period']})"
+        if r["completed_period"]:
+            return f"completion reported ({r['completed_period']}, {r['completed_timing']})"
         return "no report of completion"
     a = r["assessed_value"]
     if not _finite(a):
         return "no actual to compare"
     unit = r["unit"]
-    a_text = format_amount(a, unit)
+    a_text = _qualified(a, unit, r["assessed_qualifier"])
     t_text = format_amount(r["target_value"], unit)
     met = r["met"]
     no = "not met" if r["at_deadline"] else "not yet met"
     notes: list[str] = []
     if r["assessed_qualifier"] == "upper_bound":
-        notes.append(f"the actual is an upper bound ('nearly' {a_text})")
+        notes.append("the figure is an upper bound")
     elif r["assessed_qualifier"] == "lower_bound":
-        notes.append(f"the actual is a lower bound ('more than' {a_text})")
+        notes.append("the figure is a lower bound")
     if kind == "multiple" and r["baseline_qualifier"] == "lower_bound":
         notes.append("the target is a lower bound: its baseline is stated as 'more than'")
     elif kind == "multiple" and r["baseline_qualifier"] == "upper_bound":
@@ -114,69 +127,141 @@ def met_detail_row(r: Mapping[str, Any]) -> str:
     return f"not proven: {a_text} vs {sym} {t_text}{tail}"
 
 
-def _forward(r: Mapping[str, Any]) -> str:
-    if not _finite(r["required_cagr_from_now"]):
+def _year(period: Any) -> str:
+    return str(period)[:4] if period else ""
+
+
+def _span(start: Any, end: Any) -> str:
+    """``2022``, ``2023`` -> ``2022-23``; other periods as they are."""
+    a, b = str(start), str(end)
+    if len(a) == 4 and len(b) == 4 and a[:2] == b[:2]:
+        return f"{a}-{b[2:]}"
+    return f"{a} to {b}"
+
+
+def _where(r: Mapping[str, Any]) -> str:
+    """Where the assessed figure stands: ``86.7% of the 500 bn CNY target`` or
+    ``40.0% of the way from the 2020 baseline``; empty when the share is unknown."""
+    share = r["share_achieved"]
+    if not _finite(share):
         return ""
-    return (
-        f"needs {format_rate(r['required_cagr_from_now'])} from {r['assessed_period']} "
-        f"to reach {_target_text(r)} by {r['deadline']}"
-    )
+    if r["share_basis"] == "baseline":
+        return f"{format_fraction(share)} of the way from the {r['reference_period']} baseline"
+    return f"{format_fraction(share)} of the {_target_text(r)} target"
 
 
-def _basis_note(r: Mapping[str, Any]) -> str:
-    if r["share_basis"] == "no_baseline" and _finite(r["share_achieved"]):
-        return f"no baseline: at {format_fraction(r['share_achieved'])} of the target (A/T)"
+def _latest(r: Mapping[str, Any]) -> str:
+    """``latest 2023: 433.3 bn CNY, 86.7% of the 500 bn CNY target``."""
+    text = f"latest {r['assessed_period']}: "
+    text += _qualified(r["assessed_value"], r["unit"], r["assessed_qualifier"])
+    where = _where(r)
+    if r["share_basis"] == "baseline" and not _finite(r["share_achieved"]):
+        where = "the baseline, no later figure"
+    return f"{text}, {where}" if where else text
+
+
+def _trend_outlook(r: Mapping[str, Any]) -> str:
+    """The anticipated value's verdict, saying what the trend rests on."""
+    outlook = r["outlook"]
+    if outlook is None:
+        return "no trend to project" if r["share_basis"] != "plan_start" else ""
+    verdict = "would reach it" if outlook == "likely met" else "would miss it"
+    if r["evidence"] == "one year-on-year rate" and _finite(r["latest_growth_yoy"]):
+        growth = f"{r['latest_growth_yoy'] * 100:+.1f}%"
+        return f"its {_year(r['assessed_period'])} growth ({growth}) {verdict}"
+    trend = f"the {_span(r['reference_period'], r['assessed_period'])} trend"
+    if r["evidence"] == "a derived point":
+        trend += " (from a derived point)"
+    return f"{trend} {verdict}"
+
+
+def _needs(r: Mapping[str, Any], *, short: bool = False) -> str:
+    """The growth still needed; ``short`` when the target was just named."""
+    if _finite(r["required_cagr_from_now"]):
+        if short:
+            return f"needs {format_rate(r['required_cagr_from_now'])} to {r['deadline']}"
+        return (
+            f"needs {format_rate(r['required_cagr_from_now'])} from {r['assessed_period']} "
+            f"to reach {_target_text(r)} by {r['deadline']}"
+        )
+    if _finite(r["required_cagr"]) and r["required_cagr_from"]:
+        return (
+            f"needs {format_rate(r['required_cagr'])} from {r['required_cagr_from']} "
+            f"to reach {_target_text(r)} by {r['deadline']}"
+        )
     return ""
 
 
+def _milestone(r: Mapping[str, Any]) -> str:
+    status, deadline = r["status"], r["deadline"]
+    if status == "done":
+        timing = r["completed_timing"]
+        return f"done: completed {r['completed_period']}, {timing} (due by {deadline})"
+    if status == "not met":
+        return f"not met: reported not done, due by {deadline}"
+    if status == "pending":
+        return f"pending: due by {deadline}, no completion reported yet"
+    return f"unconfirmed: due by {deadline}, no completion reported as of {r['as_of']}"
+
+
+def _join(parts: list[str]) -> str:
+    return "; ".join(p for p in parts if p)
+
+
 def explain_row(r: Mapping[str, Any]) -> str:
-    """One line a manager can read, e.g. 'needs 15.3%/yr from 2021; grew 22.5%/yr: on track'."""
-    status, method = r["status"], r["method"]
-    parts: list[str]
-    if method == "milestone date":
-        if status == "met":
-            parts = [f"met: completion reported for {r['milestone_report_period']}"]
-        elif status == "pending":
-            parts = [f"pending: due by {r['deadline']}, no report of completion yet"]
-        else:
-            parts = [f"overdue: due by {r['deadline']}, no report of completion"]
-        return "; ".join(parts)
+    """One line a manager reads in one breath, leading with the state, e.g.
+    'deadline passed; 2025 figure not yet published; latest 2023: 433.3 bn CNY, 86.7% of
+    the 500 bn CNY target; its 2023 growth (+22.5%) would reach it'."""
+    status = r["status"]
+    if r["kind"] == "milestone":
+        return _milestone(r)
+    passed = r["deadline_passed"] is True
     if status in ("met", "not met"):
-        parts = [r["met_detail"]]
-        if status == "met" and r["met_detail"].startswith("met") is False:
-            parts = [f"met: {r['met_detail']}"]
+        head, _, rest = r["met_detail"].partition(": ")
+        if head in ("fully met", "met at the low end"):  # ranges: the state leads
+            rest = f"{head.removesuffix(' met').replace('met ', '')}, {rest}"
+        when = f"{r['assessed_period']} figure"
+        if status == "met" and not r["at_deadline"]:
+            when += ", before the deadline"
+        parts = [f"{status} ({when}): {rest}"]
         if r["share_basis"] == "plan_start":
             parts.append(f"cumulative since {r['reference_period']}")
-        return "; ".join(parts)
+        return _join(parts)
+    if status == "awaiting final figure":
+        return _join(
+            [
+                f"deadline passed; {r['deadline']} figure not yet published",
+                _latest(r),
+                _trend_outlook(r),
+            ]
+        )
     if status == "not assessable":
-        parts = [f"not assessable: {r['status_reason']}"]
-        if _finite(r["required_cagr"]) and r["required_cagr_from"]:
-            parts.append(f"needs {format_rate(r['required_cagr'])} from {r['required_cagr_from']}")
-            if r["share_basis"] != "plan_start":
-                parts[-1] += f" to reach {_target_text(r)} by {r['deadline']}"
-        return "; ".join(parts)
+        reason = r["status_reason"]
+        if reason == "no figure published yet":
+            if passed:
+                return f"not assessable: deadline passed, no figure published for {r['deadline']}"
+            return _join([f"not assessable: {reason}", _needs(r)])
+        if r["at_deadline"]:
+            return _join([f"not assessable: {r['met_detail']}"])
+        if reason == "only the baseline is known":
+            reason = f"only the {r['reference_period']} baseline is known"
+            return _join([f"not assessable: {reason}", _needs(r)])
+        return _join([f"not assessable: {reason}", _latest(r), _needs(r, short=True)])
+    method = r["method"]
     if method == "Eurostat growth-ratio":
-        parts = [
-            f"needs {format_rate(r['required_cagr'])} from {r['required_cagr_from']}; "
-            f"grew {format_rate(r['actual_cagr'])}: {status}"
-        ]
+        act = r["actual_cagr"]
+        moved = f"grew {format_rate(act)}" if act >= 0 else f"fell {format_rate(-act)}"
+        head = (
+            f"{status}: {moved} from {r['required_cagr_from']}, "
+            f"{format_rate(r['required_cagr'])} needed"
+        )
     elif method == "linear-path pace":
-        done = format_fraction(r["path_share"])
-        parts = [
-            f"{done} of the way after {format_fraction(r['time_elapsed'])} of the time"
-            f" since {r['reference_period']}: {status}"
-        ]
+        head = (
+            f"{status}: {format_fraction(r['path_share'])} of the way after "
+            f"{format_fraction(r['time_elapsed_at_latest'])} of the time since "
+            f"{r['reference_period']}"
+        )
     else:  # comparator on latest actual: the baseline met the target, the actual does not
-        parts = [f"{r['met_detail']}, though the baseline met it: {status}"]
-    forward = _forward(r)
-    repeats = method == "Eurostat growth-ratio" and r["required_cagr_from"] == r["assessed_period"]
-    if forward and not repeats:
-        parts.append(forward)
-    note = _basis_note(r)
-    if note:
-        parts.append(note)
-    if r["deadline_passed"] is True:
-        parts.append(f"deadline passed, figure for {r['deadline']} not yet published")
-    if r["met"] is None and r["met_detail"].startswith("not proven"):
-        parts.append(r["met_detail"])
-    return "; ".join(parts)
+        head = f"{status}: {r['met_detail']}, though the baseline met it"
+    needs = _needs(r) if _finite(r["required_cagr_from_now"]) else ""
+    return _join([head, needs])

@@ -13,15 +13,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from xlsxwriter.worksheet import Worksheet
 
-from xlreport.report.tables import cell_ref, is_missing, set_print
+from xlreport.report.tables import cell_ref, is_missing, printable_pixels, set_print
+from xlreport.report.textfit import text_fit
 
 if TYPE_CHECKING:
-    from xlreport.report.render import PlanSheet, RenderContext
+    from xlreport.report.context import PlanSheet, RenderContext
 
 __all__ = ["CHART_DATA_SHEET", "write_charts_sheet"]
 
 CHART_DATA_SHEET = "xlr_chart_data"
-_ROWS_PER_CHART = 17
+_ROWS_PER_CHART = 16  # 320 px at 20 px a row: a chart of 300 px and a gap
+_ROW_PX = 20  # a default row (15 pt) in pixels
 
 
 def _locate(ctx: RenderContext) -> dict[str, tuple[PlanSheet, int]]:
@@ -46,13 +48,14 @@ def write_charts_sheet(ctx: RenderContext, ws: Worksheet) -> None:
     data.hide()
     ws.hide_gridlines(2)
     ws.write_string(0, 0, "Charts", fmts.get("title"))
-    ws.write_string(
-        1,
-        0,
-        f"As of {d.as_of.isoformat()}. Points above the dashed diagonal are "
-        "ahead of the linear path to their target.",
-        fmts.get("subtitle"),
+    subtitle = (
+        f"As of {d.as_of.isoformat()}. Each point: a target's share achieved against the time "
+        "elapsed at its latest figure, both from its starting value; above the dashed "
+        "diagonal is ahead of the linear path. Targets without a baseline are left out."
     )
+    ws.merge_range(1, 0, 1, 13, subtitle, fmts.get("subtitle_wrap"))  # 14 columns of 64 px
+    fit = text_fit(t.theme.font_name, t.theme.font_size + 2)
+    ws.set_row(1, fit.row_height(fit.lines(subtitle, (14 * 64 - 5) / 7)))
     ws.set_row(0, 28)
     colours = t.theme.colours.chart_series
     opts = t.charts
@@ -60,23 +63,29 @@ def write_charts_sheet(ctx: RenderContext, ws: Worksheet) -> None:
     # --- scatter: share achieved against time elapsed, one series per plan
     data.write_string(0, 0, "Plan")
     data.write_string(0, 1, "Target")
-    data.write_string(0, 2, "Time elapsed")
+    data.write_string(0, 2, "Time elapsed at the latest figure")
     data.write_string(0, 3, "Share achieved")
     r = 1
     scatter = ctx.wb.add_chart({"type": "scatter", "subtype": "straight_with_markers"})
     n_series = 0
+    # two measures from one starting point at one moment: the share achieved (from the
+    # baseline, at the latest figure) against the time elapsed at that figure's date
+    x_key = "time_elapsed_at_latest"
     for ps in ctx.plan_sheets:
-        if "time_elapsed" not in ps.col or "share_achieved" not in ps.col:
+        if x_key not in ps.rows or "share_achieved" not in ps.rows:
             continue
         start = r
         for i, (target_id, row) in enumerate(ps.rows.iterrows()):
-            te, sh = row["time_elapsed"], row["share_achieved"]
-            if is_missing(te) or is_missing(sh):
+            te, sh = row[x_key], row["share_achieved"]
+            if is_missing(te) or is_missing(sh) or row.get("share_basis") == "no_baseline":
                 continue
             data.write_string(r, 0, ps.plan_id)
             data.write_string(r, 1, str(target_id))
-            _ref_formula(data, r, 2, ps, ps.first_row + i, "time_elapsed", te, None)
-            _ref_formula(data, r, 3, ps, ps.first_row + i, "share_achieved", sh, None)
+            for c, key, value in ((2, x_key, te), (3, "share_achieved", sh)):
+                if key in ps.col:
+                    _ref_formula(data, r, c, ps, ps.first_row + i, key, value, None)
+                else:
+                    data.write_number(r, c, float(value))
             r += 1
         if r == start:
             continue
@@ -116,7 +125,7 @@ def write_charts_sheet(ctx: RenderContext, ws: Worksheet) -> None:
     )
     scatter.set_x_axis(
         {
-            "name": "Time elapsed",
+            "name": "Time elapsed at the latest figure",
             "num_format": "0%",
             "min": 0,
             "major_gridlines": {"visible": True, "line": {"color": "#E7E6E6"}},
@@ -130,11 +139,15 @@ def write_charts_sheet(ctx: RenderContext, ws: Worksheet) -> None:
         }
     )
     scatter.set_legend({"position": "right"})
-    scatter.set_size({"width": opts.width * 2 + 20, "height": opts.height + 40})
+    room = int(printable_pixels(t)) - 10
+    scatter.set_size({"width": min(opts.width * 2 + 20, room), "height": _ROWS_PER_CHART * _ROW_PX})
     ws.insert_chart(3, 0, scatter, {"object_position": 1})
     if n_series == 0:
         ws.write_string(
-            2, 0, "No target has both a share achieved and a time elapsed yet.", fmts.get("muted")
+            2,
+            0,
+            "No target with a baseline has both a share achieved and a time elapsed yet.",
+            fmts.get("muted"),
         )
 
     # --- line charts: actuals against the linear path
@@ -212,10 +225,12 @@ def write_charts_sheet(ctx: RenderContext, ws: Worksheet) -> None:
             }
         )
         chart.set_legend({"position": "bottom"})
-        chart.set_size({"width": opts.width, "height": opts.height})
+        width = min(opts.width, (room - 20) // 2)
+        height = min(opts.height, (_ROWS_PER_CHART - 1) * _ROW_PX)
+        chart.set_size({"width": width, "height": height})
         anchor_row = top + (charted // 2) * _ROWS_PER_CHART
-        anchor_col = 0 if charted % 2 == 0 else 10
-        ws.insert_chart(anchor_row, anchor_col, chart, {"object_position": 1})
+        x_offset = 0 if charted % 2 == 0 else width + 20
+        ws.insert_chart(anchor_row, 0, chart, {"object_position": 1, "x_offset": x_offset})
         charted += 1
         r = last + 2
     if charted == 0:
@@ -225,4 +240,9 @@ def write_charts_sheet(ctx: RenderContext, ws: Worksheet) -> None:
             "No target has two or more comparable actuals and a reference value yet.",
             fmts.get("muted"),
         )
+    # two rows of charts a page: no chart is cut by a page's end
+    rows = (charted + 1) // 2
+    ws.set_h_pagebreaks(
+        [top - 1] + [top + k * 2 * _ROWS_PER_CHART for k in range(1, (rows + 1) // 2)]
+    )
     set_print(ws, t, as_of=d.as_of)

@@ -15,6 +15,7 @@ Nothing here computes progress or converts currency by itself: progress comes fr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -35,6 +36,7 @@ from xlreport.model import Dataset
 from xlreport.period import Month, Period, PeriodKind, date_time
 from xlreport.progress import compute_progress, format_amount
 from xlreport.quantity import UnitKind, unit_kind
+from xlreport.report.labels import qualified
 
 __all__ = [
     "ReportData",
@@ -144,11 +146,13 @@ def _convert_targets(
     source: str | None,
     what: str = "the month's end",
 ) -> tuple[pd.DataFrame, dict[str, Any], list[dict[str, Any]]]:
-    """Add ``rate``, ``rate_note``, ``latest_value_report``, ``target_value_report`` and
-    ``target_rate``.
+    """Add ``rate``, ``rate_note``, ``latest_value_report``, ``latest_value_period_rate``,
+    ``target_value_report`` and ``target_rate``.
 
-    The latest actual (a flow over its period) converts at its period's average rate;
-    the target at the as-of date's reference rate (one rate for the whole report).
+    The target and the latest actual beside it convert at the as-of date's reference
+    rate (one rate for the whole report, so their ratio is the same in either
+    currency); ``latest_value_period_rate`` is the actual (a flow over its period) at
+    its period's average rate.
     Only amounts in a currency are converted; other rows stay blank.
     """
     n = len(frame)
@@ -202,11 +206,12 @@ def _convert_targets(
                 )
             rate[idx] = conv["rate"].to_numpy(dtype=float)
             latest_report[idx] = conv["result"].to_numpy(dtype=float)
-            note[idx] = f"{label} {basis}"
+            note[idx] = f"{label} {basis.replace('-', ' ')}"
     out = frame.copy()
     out["rate"] = rate
     out["rate_note"] = note
-    out["latest_value_report"] = latest_report
+    out["latest_value_period_rate"] = latest_report
+    out["latest_value_report"] = frame["latest_value"].to_numpy(dtype=float) * target_rate
     out["target_value_report"] = target_report
     out["target_rate"] = target_rate
     report_rate = report_quotes.get("CNY") or next(iter(report_quotes.values()), None)
@@ -479,6 +484,7 @@ def prepare_inputs(
         ]
     ]
     frame = progress.join(fields, how="left")
+    frame["as_of_time"] = as_of_time(as_of)  # the as-of clock's position, for formulas
     frame["target_text"] = [_target_text(r) for r in frame.reset_index().to_dict("records")]
     frame["target_id"] = frame.index
     if plans:
@@ -493,8 +499,12 @@ def prepare_inputs(
     sc = sc.reset_index().rename(columns={"index": "target_id"})
 
     inforce = current_observations_frame(obs, as_of)
+    # the engine gives the reader's word ("nearly"); a stored code would become one too
+    frame["latest_qualifier"] = [qualified(q) or None for q in frame["latest_qualifier"]]
     window_end = min(end, as_of)
     changes = _changes(obs, start, window_end, tg)
+    names = _indicator_names(tg)
+    changes["indicator_name"] = _named(changes["indicator"], names)
     plan_rows = [p for p in inputs.plans if not plans or p["id"] in plans]
     series = _series(inforce, frame, max_series)
     # only the columns the sheets show: the full frame's other columns are not kept
@@ -502,6 +512,7 @@ def prepare_inputs(
     # a few distinct texts repeated over every row: one copy of each instead of one a row
     for col in _REPEATED_TEXT:
         inforce_sorted[col] = inforce_sorted[col].astype("category")
+    inforce_sorted["indicator_name"] = _named(inforce_sorted["indicator"], names).astype("category")
     return ReportData(
         month=month,
         as_of=as_of,
@@ -522,6 +533,28 @@ def prepare_inputs(
         sources=pd.DataFrame(inputs.sources),
         series=series,
     )
+
+
+def _indicator_names(tg: pd.DataFrame) -> pd.Series:
+    """indicator id -> the name of the (first) target that tracks it."""
+    first = tg.drop_duplicates("indicator")
+    return pd.Series(first["name"].to_numpy(dtype=object), index=first["indicator"].to_numpy())
+
+
+def _named(indicators: pd.Series, names: pd.Series) -> pd.Series:
+    """The indicators' names; an indicator no target tracks is named from its id
+    (``lingang.fixed-asset-investment`` -> "Fixed asset investment (lingang)")."""
+    ids = indicators.astype(object)
+    mapped = ids.map(names)
+    return mapped.where(mapped.notna(), ids.map(_name_from_id)).astype(object)
+
+
+def _name_from_id(indicator: object) -> object:
+    if not isinstance(indicator, str):
+        return indicator
+    head, _, tail = indicator.rpartition(".")
+    words = re.sub(r"[-_]+", " ", tail).strip().capitalize()
+    return f"{words} ({head})" if head else words
 
 
 def as_of_time(as_of: date) -> float:

@@ -21,23 +21,38 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from xlreport.report.formats import FormatCache
+from xlreport.report.labels import word
 from xlreport.report.template import Template
+from xlreport.report.textfit import text_fit
 
 __all__ = [
     "PAPER",
+    "PAPER_INCHES",
     "StreamColumn",
     "StreamedWorksheet",
     "TableColumn",
     "cell_ref",
     "is_missing",
+    "page_breaks",
+    "printable_pixels",
     "quote_sheet",
+    "row_height",
     "set_print",
     "table_name",
+    "write_sheet_link",
     "write_table",
     "write_value",
 ]
 
 PAPER = {"letter": 1, "legal": 5, "A3": 8, "A4": 9}
+#: (short, long) side of each paper in inches
+PAPER_INCHES = {
+    "letter": (8.5, 11.0),
+    "legal": (8.5, 14.0),
+    "A3": (11.69, 16.54),
+    "A4": (8.27, 11.69),
+}
+MARGIN_LEFT = MARGIN_RIGHT = 0.4  # inches
 
 
 class StreamedWorksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter is untyped
@@ -76,15 +91,21 @@ class StreamedWorksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter is untyp
         code: int = super()._check_dimensions(row, col, ignore_row, ignore_col)
         return code
 
-    def write_rows(self, first_row: int, columns: Sequence[StreamColumn]) -> int:
+    def write_rows(
+        self,
+        first_row: int,
+        columns: Sequence[StreamColumn],
+        heights: Sequence[float | None] | None = None,
+    ) -> int:
         """Write whole columns as rows ``first_row`` onwards, from column A; return the
         last row written.
 
         The fast path of a large sheet: each row's XML goes straight to the sheet's row
         file, texts as shared strings (one entry per distinct text, each escaped by
         xlsxwriter once), numbers as their shortest exact text. Missing values (None,
-        NaN) are formatted blanks, or nothing without a format. Rows above and these
-        rows cannot be written again afterwards (ValueError).
+        NaN) are formatted blanks, or nothing without a format. ``heights``: one row
+        height in points (or None: the default) per row. Rows above and these rows
+        cannot be written again afterwards (ValueError).
         """
         n = len(columns[0].values)
         if any(len(c.values) != n for c in columns):
@@ -107,13 +128,19 @@ class StreamedWorksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter is untyp
             _CellMaker(xl_col_to_name(c), col, self.str_table) for c, col in enumerate(columns)
         ]
         write = self.fh.write
+        if heights is not None and len(heights) != n:
+            raise ValueError("write_rows: one height per row")
+        tags = [
+            "" if h is None else f' ht="{float(h):g}" customHeight="1"'
+            for h in (heights if heights is not None else [None] * n)
+        ]
         for lo in range(0, n, _BLOCK):  # a block of rows at a time: memory stays flat
             hi = min(lo + _BLOCK, n)
             cells = [(m.letter, m.cells(lo, hi)) for m in makers]
             for i in range(hi - lo):
                 r = first_row + lo + i + 1
                 write(
-                    f'<row r="{r}">'
+                    f'<row r="{r}"{tags[lo + i]}>'
                     + "".join(f'<c r="{letter}{r}"{tail[i]}' for letter, tail in cells if tail[i])
                     + "</row>"
                 )
@@ -216,6 +243,14 @@ def write_value(ws: Worksheet, row: int, col: int, value: Any, fmt: Format | Non
         ws.write_string(row, col, str(value), fmt)
 
 
+def write_sheet_link(
+    ws: Worksheet, row: int, col: int, sheet: str, text: str, fmt: Format | None
+) -> None:
+    """A link to cell A1 of ``sheet`` in this workbook (an internal location: never a
+    file or web address, whatever the text)."""
+    ws.write_url(row, col, f"internal:{quote_sheet(sheet)}!A1", fmt, text)
+
+
 def quote_sheet(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
@@ -250,6 +285,17 @@ class TableColumn:
     width: float
 
 
+def row_height(
+    template: Template, values: Sequence[tuple[Any, float]], *, bold: bool = False
+) -> float | None:
+    """The height in points a row of wrapped ``(text, column width)`` cells needs, or
+    None when one line is enough (measured in the theme's font: :mod:`textfit`)."""
+    theme = template.theme
+    fit = text_fit(theme.font_name, theme.font_size, bold=bold)
+    lines = max([fit.lines(v, w) for v, w in values if isinstance(v, str)] or [1])
+    return fit.row_height(lines) if lines > 1 else None
+
+
 def write_table(
     ws: Worksheet,
     fmts: FormatCache,
@@ -263,21 +309,27 @@ def write_table(
 ) -> int:
     """Write a header and rows as an Excel table with filters; return the next free row.
 
-    With no rows, a plain note (``empty_text``) is written instead of an empty table.
+    Codes become words (:mod:`labels`); text wraps, each row as tall as its tallest
+    cell needs. With no rows, a plain note (``empty_text``) is written instead of an
+    empty table.
     """
     header = fmts.get("header")
     for c, col in enumerate(columns):
         ws.set_column(c, c, col.width)
-    ws.set_row(top, 30)  # room for wrapped headers
+    ws.set_row(top, row_height(template, [(c.header, c.width) for c in columns], bold=True))
     if not rows:
         for c, col in enumerate(columns):
             ws.write_string(top, c, col.header, header)
         ws.write_string(top + 1, 0, empty_text, fmts.get("muted"))
         return top + 3
     for r, row in enumerate(rows, start=top + 1):
-        for c, col in enumerate(columns):
+        shown = [word(col.key, row.get(col.key)) for col in columns]
+        height = row_height(template, [(v, c.width) for v, c in zip(shown, columns, strict=True)])
+        if height is not None:
+            ws.set_row(r, height)
+        for c, (col, value) in enumerate(zip(columns, shown, strict=True)):
             style = col.style if isinstance(col.style, str) else col.style(row)
-            write_value(ws, r, c, row.get(col.key), fmts.get(style))
+            write_value(ws, r, c, value, fmts.get("wrap" if style == "text" else style))
     last = top + len(rows)
     ws.add_table(
         top,
@@ -294,10 +346,58 @@ def write_table(
     return last + 2
 
 
+def printable_pixels(template: Template) -> float:
+    """The width a page prints at 100%, in pixels at 96 dpi (paper less margins, with 3%
+    to spare for the spreadsheet's own rounding)."""
+    short, long = PAPER_INCHES[template.theme.paper]
+    side = long if template.theme.orientation == "landscape" else short
+    return (side - MARGIN_LEFT - MARGIN_RIGHT) * 96 * 0.97
+
+
+def page_breaks(
+    widths: Sequence[float],
+    room: float,
+    *,
+    repeat_first: bool = False,
+    forced: Sequence[int] = (),
+) -> list[int]:
+    """Columns before which a new page starts, so that every page prints at 100%:
+    column widths in characters (0 for a hidden column), ``room`` in pixels; with
+    ``repeat_first`` column A is printed again on every page. ``forced``: columns that
+    always start a page."""
+    # LibreOffice sizes a column by the default font's real digit width (7.43 px for
+    # Carlito/Calibri 11), Excel by its rounded 7 px: the wider of the two decides
+    digit = max(7.0, text_fit("Calibri", 11).width_px("0"))
+    px = [0.0 if w <= 0 else w * digit + 5 for w in widths]
+    repeat = px[0] if repeat_first and px else 0
+    breaks: list[int] = []
+    used, on_page = 0.0, 0
+    for i, w in enumerate(px):
+        if w == 0:
+            continue
+        if on_page and (i in forced or used + w > room):
+            breaks.append(i)
+            used, on_page = float(repeat), 0
+        used += w
+        on_page += 1
+    return breaks
+
+
 def set_print(
-    ws: Worksheet, template: Template, *, as_of: date, repeat_row: int | None = None
+    ws: Worksheet,
+    template: Template,
+    *,
+    as_of: date,
+    repeat_row: int | None = None,
+    widths: Sequence[float] | None = None,
+    repeat_first_col: bool = False,
+    forced_breaks: Sequence[int] = (),
 ) -> None:
-    """Paper, orientation, fit to width, repeated header row, footer with pages and date."""
+    """Paper, orientation, repeated header row, footer with pages and date, and the
+    columns' pages: at 100%, a page break wherever the next column would not fit
+    (``widths``: the sheet's column widths in characters), with the first column printed
+    again on each page when ``repeat_first_col``. A theme with ``fit_to_width`` shrinks
+    each sheet to one page wide instead."""
     theme = template.theme
     ws.set_paper(PAPER[theme.paper])
     if theme.orientation == "landscape":
@@ -306,8 +406,19 @@ def set_print(
         ws.set_portrait()
     if theme.fit_to_width:
         ws.fit_to_pages(1, 0)
+    elif widths:
+        breaks = page_breaks(
+            widths,
+            printable_pixels(template),
+            repeat_first=repeat_first_col,
+            forced=forced_breaks,
+        )
+        if breaks:
+            ws.set_v_pagebreaks(breaks)
+            if repeat_first_col:
+                ws.repeat_columns(0)
     if repeat_row is not None:
         ws.repeat_rows(repeat_row)
-    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    ws.set_margins(left=MARGIN_LEFT, right=MARGIN_RIGHT, top=0.5, bottom=0.6)
     title = template.report.title.replace("&", "&&")
-    ws.set_footer(f"&L&8{title}, as of {as_of.isoformat()}&R&8Page &P of &N")
+    ws.set_footer(f"&L&9{title}, as of {as_of.isoformat()}&R&9Page &P of &N")

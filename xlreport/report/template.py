@@ -98,6 +98,8 @@ class ReportInfo(_Strict):
     author: str = "xlreport"
     company: str = ""
     method_notes: tuple[str, ...] = ()
+    #: the summary warns when the newest figure is older than this (0: never)
+    data_age_warning_months: int = Field(default=12, ge=0, le=600)
 
 
 class SheetSpec(_Strict):
@@ -122,6 +124,8 @@ class PlanSheets(_Strict):
     columns: tuple[str, ...] = Field(min_length=1)
     sort: tuple[str, ...] = ()
     title_prefix: str = Field(default="", max_length=10)
+    #: columns that start a new printed page (the first of each group of details)
+    new_page_before: tuple[str, ...] = ()
 
     @field_validator("columns")
     @classmethod
@@ -135,6 +139,16 @@ class PlanSheets(_Strict):
         dupes = sorted({c for c in v if v.count(c) > 1})
         if dupes:
             raise ValueError(f"column(s) listed twice: {', '.join(dupes)}")
+        return v
+
+    @field_validator("new_page_before")
+    @classmethod
+    def _new_page_before(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [c for c in v if c not in COLUMNS]
+        if bad:
+            raise ValueError(
+                f"unknown column(s) {', '.join(map(repr, bad))}: use keys of plan_sheets.columns"
+            )
         return v
 
     @field_validator("sort")

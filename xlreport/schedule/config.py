@@ -29,7 +29,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from xlreport.errors import Problem, ScheduleError
+from xlreport.errors import DataError, Problem, ScheduleError
+from xlreport.period import Month
 
 __all__ = [
     "ScheduleConfig",
@@ -41,7 +42,6 @@ __all__ = [
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _SLUG_BAD = re.compile(r"[^A-Za-z0-9-]+")
 
 
@@ -132,9 +132,12 @@ class ScheduleSpec(BaseModel):
     @field_validator("start")
     @classmethod
     def _check_start(cls, v: str | None) -> str | None:
-        if v is not None and not _MONTH.match(v):
-            raise ValueError(f"{v!r} is not a month: write YYYY-MM, e.g. '2026-01'")
-        return v
+        if v is None:
+            return v
+        try:
+            return str(Month.parse(v))
+        except DataError:
+            raise ValueError(f"{v!r} is not a month: write YYYY-MM, e.g. '2026-01'") from None
 
     @field_validator("templates")
     @classmethod

@@ -154,6 +154,12 @@ def test_values_read_back_with_calamine(report: Path) -> None:
     assert output[header.index("Share achieved")] == pytest.approx(0.8666, rel=1e-12)
     assert output[header.index("Status")] == "not assessable"
     assert output[header.index("Latest actual")] == 433.3e9
+    # "nearly 340 billion" (2021): the qualifier stands beside the latest and the assessed
+    # value alike, as a word
+    scale = next(r for r in rows[4:] if r[header.index("Latest actual")] == 340e9)
+    assert scale[header.index("As stated")] == "nearly"
+    assert scale[header.index("Actual assessed")] == 340e9
+    assert scale[header.index("Assessed as stated")] == "nearly"
     summary = wb.get_sheet_by_name("Summary").to_python()
     top = next(i for i, r in enumerate(summary) if r[:3] == ["Status", "Targets", "Share"])
     counts = {r[0]: r[1] for r in summary[top + 1 : top + 1 + len(STATUSES)] if r[0]}

@@ -126,21 +126,31 @@ def test_csv_structure_errors(tmp_path: Path) -> None:
         book.load_csv(_write(tmp_path / "c.csv", PBOC_CSV), "ECB")
 
 
-def _newer_ecb_zip(path: Path) -> Path:
-    """The shipped history plus one more day, 2026-11-20, as the ECB would publish it."""
+def _ecb_zip(path: Path, *, newer: bool) -> Path:
+    """The shipped history cut at 2026-10-30 (whatever release is installed), and with
+    ``newer`` one more day, 2026-11-20 (SYNTHETIC rates), as the ECB would publish it."""
     with zipfile.ZipFile(ecb_zip_path()) as archive:
         text = archive.read("eurofxref-hist.csv").decode("utf-8")
     header, rest = text.split("\n", 1)
+    kept = "".join(
+        line + "\n" for line in rest.splitlines() if line and line[:10] <= "2026-10-30"
+    )
     cols = header.split(",")
     values = {"USD": "1.1000", "CNY": "7.8100"}
     extra = ",".join(["2026-11-20"] + [values.get(c, "N/A") if c else "" for c in cols[1:]])
+    body = f"{header}\n{extra}\n{kept}" if newer else f"{header}\n{kept}"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        out.writestr("eurofxref-hist.csv", f"{header}\n{extra}\n{rest}")
+        out.writestr("eurofxref-hist.csv", body)
     return path
 
 
+def _newer_ecb_zip(path: Path) -> Path:
+    return _ecb_zip(path, newer=True)
+
+
 def test_a_newer_ecb_file_replaces_the_shipped_one(tmp_path: Path) -> None:
-    book = RateBook.default()
+    book = RateBook()
+    book.load_ecb_file(_ecb_zip(tmp_path / "old.zip", newer=False))  # ends 2026-10-30
     with pytest.raises(RateNotAvailableError):
         book.rate("CNY", "USD", date="2026-11-23")
     book.load_ecb_file(_newer_ecb_zip(tmp_path / "eurofxref-hist.zip"))
@@ -157,8 +167,6 @@ def test_settings_rate_file_is_used_by_the_default_book(
     get_settings.cache_clear()
     with App.from_environment() as app:
         assert app.rate_book().rate("CNY", "USD").date_used == date(2026, 11, 20)
-    # the shipped book alone knows nothing of settings
-    assert RateBook.default().rate("CNY", "USD").date_used < date(2026, 11, 20)
 
 
 def test_the_ecb_daily_file_format_is_read_too() -> None:

@@ -109,6 +109,7 @@ _ALL: tuple[ColumnDef, ...] = (
     _c("latest_period", "Period", CellType.TEXT, 8),
     _c("latest_source_id", "Source", CellType.WRAP, 20),
     _c("latest_published", "Published", CellType.DATE, 11),
+    _c("assessed_qualifier", "Assessed as stated", CellType.TEXT, 9),
     _c("assessed_value", "Actual assessed", CellType.VALUE, 11),
     _c("assessed_period", "Assessed period", CellType.TEXT, 9),
     _c("reference_value", "Reference value", CellType.VALUE, 11),

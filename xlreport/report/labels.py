@@ -80,6 +80,7 @@ VOCABULARIES: dict[str, dict[str, str]] = {
     "share_basis": SHARE_BASIS,
     "qualifier": QUALIFIER,
     "latest_qualifier": QUALIFIER,
+    "assessed_qualifier": QUALIFIER,
     "published_certainty": CERTAINTY,
     "published_precision": PRECISION,
     "period_kind": PERIOD_KIND,

@@ -500,7 +500,8 @@ def prepare_inputs(
 
     inforce = current_observations_frame(obs, as_of)
     # the engine gives the reader's word ("nearly"); a stored code would become one too
-    frame["latest_qualifier"] = [qualified(q) or None for q in frame["latest_qualifier"]]
+    for col in ("latest_qualifier", "assessed_qualifier"):
+        frame[col] = [qualified(q) or None for q in frame[col]]
     window_end = min(end, as_of)
     changes = _changes(obs, start, window_end, tg)
     names = _indicator_names(tg)

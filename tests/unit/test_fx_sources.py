@@ -132,9 +132,7 @@ def _ecb_zip(path: Path, *, newer: bool) -> Path:
     with zipfile.ZipFile(ecb_zip_path()) as archive:
         text = archive.read("eurofxref-hist.csv").decode("utf-8")
     header, rest = text.split("\n", 1)
-    kept = "".join(
-        line + "\n" for line in rest.splitlines() if line and line[:10] <= "2026-10-30"
-    )
+    kept = "".join(line + "\n" for line in rest.splitlines() if line and line[:10] <= "2026-10-30")
     cols = header.split(",")
     values = {"USD": "1.1000", "CNY": "7.8100"}
     extra = ",".join(["2026-11-20"] + [values.get(c, "N/A") if c else "" for c in cols[1:]])

@@ -451,8 +451,10 @@ def _fetched_table(store: Store, record: RateFileRecord) -> RateTable:
 def _load_rates_option(book: RateBook, path: Path, name: str | None) -> None:
     """``--rates FILE``: an ECB history file, or a rate table with columns date, base,
     quote, rate (named by ``--rates-name`` or the file's stem)."""
-    if not path.is_file():
+    if not path.exists():
         raise FxError(f"rate file {path} does not exist: check the --rates path")
+    if not path.is_file():  # a folder, a FIFO, a device: never opened (a FIFO would block)
+        raise FxError(f"rate file {path} is not a regular file: give the path of a .zip or .csv")
     if _is_ecb_file(path):
         book.load_ecb_file(path, name=name or "ECB")
     else:

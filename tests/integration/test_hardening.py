@@ -20,6 +20,7 @@ import time
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -779,6 +780,26 @@ def test_one_stored_bad_observation_does_not_stop_reports(
     assert code == 0, err
     assert "lingang-2025.industrial-output" in out
     assert "unit USD differs" in caplog.text
+    # the Excel functions too: the status of an unrelated target is still a status
+    from xlreport.excel import cache, functions
+
+    data = cache.ExcelData(today=lambda: date.fromisoformat(AS_OF))
+    original, cache.DATA = cache.DATA, data
+    try:
+        status = functions.XLR_STATUS("shanghai-highend-2025.high-level-projects")
+        assert isinstance(status, str) and not status.startswith("#XLR!"), status
+    finally:
+        cache.DATA = original
+
+
+def test_a_fifo_as_the_rate_file_is_refused_without_opening_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fifo = tmp_path / "rates.zip"
+    os.mkfifo(fifo)  # open() would block until a writer came
+    code, _, err = _run(capsys, "fx", "rate", "CNY", "USD", "--rates", str(fifo))
+    assert code == 1
+    assert f"rate file {fifo} is not a regular file" in err
 
 
 def test_observations_appendix_stops_at_excel_row_limit_with_a_note(

@@ -162,7 +162,7 @@ class ExcelData:
         return snap
 
     def _load(self, revision: int) -> Snapshot:
-        from xlreport.frames import observations_frame, targets_frame
+        from xlreport.frames import observations_frame, targets_frame, without_unit_mismatches
 
         ds = self.store.load_dataset()
         self.loads += 1
@@ -182,7 +182,8 @@ class ExcelData:
             revision=revision,
             dataset=ds,
             targets=fields,
-            observations=observations_frame(ds),
+            # a stored row in the wrong unit is left out (logged), as report and CLI do
+            observations=without_unit_mismatches(fields, observations_frame(ds)),
             target_fields=target_fields,
             plan_targets=plan_targets,
             plans={p.id: p for p in ds.plans},

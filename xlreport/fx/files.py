@@ -65,8 +65,10 @@ def shipped_ecb_path() -> Path:
 
 def _read_csv_bytes(path: Path) -> bytes:
     """The CSV text of a rate file: the file itself, or the single CSV inside a zip."""
-    if not path.is_file():
+    if not path.exists():
         raise FxError(f"rate file {path} does not exist")
+    if not path.is_file():  # a folder, a FIFO, a device: never opened (a FIFO would block)
+        raise FxError(f"rate file {path} is not a regular file: give the path of a .zip or .csv")
     if path.stat().st_size > MAX_RATE_FILE_BYTES:
         raise UnsafeFileError(f"rate file {path} is larger than {MAX_RATE_FILE_BYTES} bytes")
     return _csv_of(path.read_bytes(), str(path))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -80,7 +81,7 @@ def test_a_function_without_help_for_an_argument_is_refused() -> None:
 def test_setup_explains_the_manual_steps_off_windows(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["excel", "setup"]) == 0
     out = capsys.readouterr().out
-    assert "not Windows: nothing to install here" in out
+    assert "not Windows or macOS: nothing to install here" in out
     assert "Trust access to the VBA project object model" in out
     assert "Excel on the web, Excel for Mac and Windows without macros" in out
     assert "xlreport addin serve" in out  # the way there
@@ -97,3 +98,22 @@ def test_workbook_command_writes_and_refuses_to_overwrite(
     assert main(["excel", "workbook", str(dest), "--force"]) == 0
     assert main(["excel", "workbook", str(tmp_path / "mine.xlsx")]) == 1
     assert "must end in .xlsm" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("platform", "args"),
+    [("win32", ["addin", "install"]), ("darwin", ["runpython", "install"])],
+)
+def test_setup_runs_what_runpython_needs_on_each_platform(
+    platform: str,
+    args: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """On a Mac RunPython needs xlwings' AppleScript installed (xlwings runpython
+    install); on Windows the add-in. --dry-run shows the command and runs nothing."""
+    monkeypatch.setattr(sys, "platform", platform)
+    assert main(["excel", "setup", "--dry-run"]) == 0
+    line = capsys.readouterr().out.strip().splitlines()[0]
+    assert line.startswith("Running: ") and line.endswith(" ".join(args))
+    assert "xlwings" in line

@@ -21,7 +21,13 @@ import typer
 
 from xlreport.errors import OutputError, XlreportError
 
-__all__ = ["SETUP_STEPS", "FunctionsFormat", "addin_install_command", "register"]
+__all__ = [
+    "SETUP_STEPS",
+    "FunctionsFormat",
+    "addin_install_command",
+    "register",
+    "setup_command",
+]
 
 SETUP_STEPS = """\
 Custom functions (XLR_...) need Excel for Windows; the report button also works on macOS.
@@ -34,9 +40,11 @@ Steps on Windows (see docs/excel.md for details):
   4. Write the workbook:  xlreport excel workbook xlreport.xlsm
   5. Open xlreport.xlsm, enable macros, click "Import functions" once, then use the
      XLR_ functions and the "Generate monthly report" button.
-On macOS: steps 1, 4 and 5 for the button (RunPython); the workbook's custom functions are
-not available there. Excel on the web, Excel for Mac and Windows without macros: use the
-Office add-in instead (xlreport addin serve; docs/excel.md, "The Office add-in").
+On macOS: step 1, then `xlreport excel setup` (runs xlwings runpython install, which puts
+the AppleScript RunPython needs into Excel's script folder), then steps 4 and 5 for the
+button; the workbook's custom functions are not available there.
+Excel on the web, Excel for Mac and Windows without macros: use the Office add-in
+instead (xlreport addin serve; docs/excel.md, "The Office add-in").
 """
 
 
@@ -46,12 +54,29 @@ class FunctionsFormat(StrEnum):
     MARKDOWN = "markdown"
 
 
-def addin_install_command() -> list[str]:
-    """The command that installs the xlwings add-in with this Python's xlwings."""
+def _xlwings_command(*args: str) -> list[str]:
+    """The ``xlwings`` command of this Python's xlwings, with ``args``."""
     script = shutil.which("xlwings", path=str(Path(sys.executable).parent))
     if script:
-        return [script, "addin", "install"]
-    return [sys.executable, "-c", "from xlwings.cli import main; main()", "addin", "install"]
+        return [script, *args]
+    return [sys.executable, "-c", "from xlwings.cli import main; main()", *args]
+
+
+def addin_install_command() -> list[str]:
+    """The command that installs the xlwings add-in with this Python's xlwings."""
+    return _xlwings_command("addin", "install")
+
+
+def setup_command(platform: str) -> tuple[list[str], str] | None:
+    """What ``xlreport excel setup`` runs on ``platform`` (``sys.platform``) and what it is
+    for; None where there is nothing to install (Linux: no desktop Excel)."""
+    if platform == "win32":
+        return addin_install_command(), "xlwings addin install"
+    if platform == "darwin":
+        # Excel for Mac runs RunPython through an AppleScript in its sandboxed script
+        # folder (~/Library/Application Scripts/com.microsoft.Excel): xlwings installs it
+        return _xlwings_command("runpython", "install"), "xlwings runpython install"
+    return None
 
 
 def register(app: typer.Typer) -> None:
@@ -92,20 +117,22 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--dry-run", help="Show what would run; change nothing.")
         ] = False,
     ) -> None:
-        """Install the xlwings Excel add-in (Windows); elsewhere print the manual steps."""
-        if sys.platform != "win32":
-            typer.echo(f"This is {sys.platform}, not Windows: nothing to install here.\n")
+        """Set up xlwings for Excel: the add-in on Windows, RunPython's AppleScript on a
+        Mac; elsewhere print the manual steps."""
+        found = setup_command(sys.platform)
+        if found is None:
+            typer.echo(f"This is {sys.platform}, not Windows or macOS: nothing to install here.\n")
             typer.echo(SETUP_STEPS, nl=False)
             return
-        command = addin_install_command()
+        command, what = found
         typer.echo("Running: " + " ".join(command))
         if dry_run:
             return
         done = subprocess.run(command, check=False)
         if done.returncode != 0:
             raise XlreportError(
-                f"xlwings addin install failed (exit code {done.returncode}): close Excel and "
-                "run it again, or install the add-in by hand (docs/excel.md)"
+                f"{what} failed (exit code {done.returncode}): close Excel and run it "
+                "again, or follow the manual steps in docs/excel.md"
             )
         typer.echo(SETUP_STEPS, nl=False)
 

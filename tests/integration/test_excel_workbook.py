@@ -138,7 +138,19 @@ def test_the_buttons_run_the_macros(fresh: Path) -> None:
         assert "xl/vbaProject.bin" in names
     assert "<x:FmlaMacro>[0]!GenerateMonthlyReport</x:FmlaMacro>" in vml
     assert "<x:FmlaMacro>[0]!ImportFunctions</x:FmlaMacro>" in vml
+    assert "<x:FmlaMacro>[0]!RefreshData</x:FmlaMacro>" in vml
     assert "Generate monthly report" in vml and "Import functions" in vml
+    assert "Refresh data" in vml
+
+
+@pytest.mark.parametrize("which", ["fresh", "committed"])
+def test_refresh_recalculates_every_formula_also_after_the_report(which: str, fresh: Path) -> None:
+    module1 = _modules(fresh if which == "fresh" else COMMITTED)["Module1.bas"]
+    refresh = module1[module1.index("Sub RefreshData()") :]
+    assert "\n    Application.CalculateFull\nEnd Sub" in refresh
+    report = module1[module1.index("Sub GenerateMonthlyReport()") : module1.index("Sub Refresh")]
+    # the report may bring newer rates: the cells are recalculated after it
+    assert report.index("RunPython") < report.index("Application.CalculateFull")
 
 
 def test_dashboard_formulas_use_known_functions_and_seed_ids(fresh: Path) -> None:

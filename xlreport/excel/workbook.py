@@ -39,6 +39,7 @@ __all__ = [
     "CONF_SHEET",
     "DASHBOARD_EXAMPLES",
     "MACROS",
+    "REFRESH_MACRO",
     "REPORT_MACRO",
     "UDF_MODULE",
     "WorkbookPlan",
@@ -50,6 +51,7 @@ __all__ = [
 UDF_MODULE = "xlreport.excel.functions"
 REPORT_MACRO = "GenerateMonthlyReport"
 IMPORT_MACRO = "ImportFunctions"
+REFRESH_MACRO = "RefreshData"
 REPORT_CALL = "import xlreport.excel.macros as m; m.generate_report()"
 CONF_SHEET = "xlwings.conf"
 TEMPLATE_NAME = "quickstart_standalone.xlsm"
@@ -64,6 +66,15 @@ Sub {REPORT_MACRO}()
     ' Writes the monthly report with xlreport (the same function the scheduler calls).
     ' Python shows a message with the file's location, or with what failed.
     RunPython "{REPORT_CALL}"
+    ' the report may have fetched newer rates: the cells show them at once
+    Application.CalculateFull
+End Sub
+
+Sub {REFRESH_MACRO}()
+    ' Recalculates every XLR_ formula: after a data import, a rate update or on a new
+    ' day (functions without an as-of date mean today). Python reloads the data when the
+    ' database changed, at most a second late.
+    Application.CalculateFull
 End Sub
 
 Sub {IMPORT_MACRO}()
@@ -124,8 +135,10 @@ INSTRUCTIONS = (
     "2. Once per workbook: click Import functions (it registers the XLR_ functions and their "
     "help). Formulas show #NAME? until then.",
     "3. Generate monthly report writes the report of the previous month and tells where it went.",
-    "Custom functions need Excel for Windows; the button also works on macOS. "
-    "Excel on the web is not supported.",
+    "4. Refresh data recalculates every XLR_ formula: after an import, a rate update, or on "
+    "a new day.",
+    "Custom functions need Excel for Windows; the button also works on macOS. For Excel on "
+    "the web and Mac functions, use the Office add-in (xlreport addin serve).",
 )
 
 
@@ -237,6 +250,11 @@ def _write(dest: Path, plan: WorkbookPlan, conf: list[tuple[str, object]], parts
         4,
         3,
         {"macro": IMPORT_MACRO, "caption": "Import functions", "width": 190, "height": 28},
+    )
+    ws.insert_button(
+        6,
+        3,
+        {"macro": REFRESH_MACRO, "caption": "Refresh data", "width": 190, "height": 28},
     )
     top = len(INSTRUCTIONS) + 2
     ws.write_string(top, 0, "What", head)

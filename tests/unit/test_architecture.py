@@ -142,3 +142,20 @@ def test_draft_uses_only_the_model_and_io() -> None:
     assert not wrong, "\n".join(wrong)
     io_used = {name for name, _ in _imports()["draft"] if name.startswith("xlreport.io")}
     assert io_used <= {"xlreport.io.writer"}, io_used
+
+
+def test_the_command_line_starts_without_the_heavy_libraries() -> None:
+    """`xlreport --help` and `--version` load no data libraries (issue 13: within 0.3 s;
+    measured by bench/bench_startup.py, not here): every command imports what it uses."""
+    import subprocess
+    import sys
+
+    heavy = (
+        *("pandas", "numpy", "sqlalchemy", "xlsxwriter", "openpyxl", "httpx"),
+        *("xlreport.model", "xlreport.store", "xlreport.io", "xlreport.fx", "xlreport.report"),
+    )
+    probe = (
+        f"import sys, xlreport.cli.app; print(','.join(m for m in {heavy!r} if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "", f"loaded at start-up: {done.stdout.strip()}"

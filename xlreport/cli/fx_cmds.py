@@ -10,16 +10,30 @@ JSON output (the contract scripts rely on) is an array of objects:
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypedDict
+from typing import TYPE_CHECKING, Annotated, TypedDict
 
 import typer
 
 from xlreport.cli import options
 from xlreport.cli.output import OutputFormat, emit_rows
 from xlreport.errors import DataError, FxError, escape_terminal
-from xlreport.fx import AUDIT_COLUMNS, Basis, RateBook, RateQuote, audit_conversions
-from xlreport.quantity import parse_quantity
+
+if TYPE_CHECKING:
+    from xlreport.fx import RateBook, RateQuote
+
+# xlreport.fx (pandas, numpy) loads inside the commands, so `xlreport --help` starts fast.
+
+
+class Basis(StrEnum):
+    """The bases of :class:`xlreport.fx.Basis`, for the option (a test keeps them equal)."""
+
+    DAILY = "daily"
+    MONTH_AVERAGE = "month-average"
+    YEAR_AVERAGE = "year-average"
+    END_OF_PERIOD = "end-of-period"
+
 
 __all__ = ["register"]
 
@@ -32,9 +46,8 @@ fx_app = typer.Typer(
 QUOTE_COLUMNS = ("from", "to", "rate", "date_used", "period", "basis", "source")
 CONVERT_COLUMNS = (*QUOTE_COLUMNS, "amount", "result")
 # The table leaves out the wide columns (its notes are printed below it).
-AUDIT_CLI_COLUMNS = tuple(
-    c for c in AUDIT_COLUMNS if c not in ("target_id", "reference_basis", "note")
-)
+#: audit columns the table leaves out (their notes are printed below it)
+AUDIT_WIDE_COLUMNS = ("target_id", "reference_basis", "note")
 
 DateOpt = Annotated[
     str | None, typer.Option("--date", help="Day YYYY-MM-DD (daily rate, last published day).")
@@ -78,6 +91,8 @@ def _book_for_quotes(rates: Path | None, rates_name: str | None, db: str | None)
 
 def _parse_amount(text: str) -> float:
     try:
+        from xlreport.quantity import parse_quantity
+
         return parse_quantity(text.strip())
     except DataError as exc:
         raise FxError(f"amount: {exc}") from None
@@ -176,9 +191,12 @@ def audit_cmd(
     with options.make_app(db, rates, rates_name) as app:
         ds = app.store.load_dataset()
         book = app.rate_book()
+    from xlreport.fx import AUDIT_COLUMNS, audit_conversions
+
     frame = audit_conversions(ds, book, source=source)
     rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    columns = AUDIT_CLI_COLUMNS if fmt is OutputFormat.TABLE else AUDIT_COLUMNS
+    narrow = tuple(c for c in AUDIT_COLUMNS if c not in AUDIT_WIDE_COLUMNS)
+    columns = narrow if fmt is OutputFormat.TABLE else AUDIT_COLUMNS
     emit_rows(rows, fmt, columns=columns, title="Published conversions vs reference rates")
     if fmt is OutputFormat.TABLE:
         for r in rows:

@@ -28,7 +28,14 @@ from rich.markup import escape as rich_escape
 from rich.table import Table
 
 from xlreport.errors import escape_terminal
-from xlreport.io.csvsafe import csv_safe
+
+
+def csv_safe(text: str) -> str:
+    """:func:`xlreport.io.csvsafe.csv_safe`, imported on first use: the io package is
+    not loaded for commands that print no CSV (a fast `xlreport --help`)."""
+    from xlreport.io.csvsafe import csv_safe as safe
+
+    return safe(text)
 
 __all__ = ["OutputFormat", "emit_rows", "to_jsonable"]
 

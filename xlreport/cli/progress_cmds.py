@@ -8,14 +8,17 @@ undefined. ``--as-of`` defaults to today by the App's clock.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 
 from xlreport.cli.options import DbOpt, make_app, parse_date_option
 from xlreport.cli.output import OutputFormat, emit_rows
-from xlreport.progress import PROGRESS_COLUMNS, format_amount, format_fraction
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# pandas and the engine load inside the command (a fast `xlreport --help`).
 
 __all__ = ["JSON_FIELDS", "progress_rows", "register"]
 
@@ -43,6 +46,8 @@ _TABLE_COLUMNS = ("target", "name", "latest", "share", "status", "explanation")
 
 def _plain(value: Any) -> Any:
     """pandas/numpy scalars -> plain Python; NaN, NaT and NA -> None; timestamps -> dates."""
+    import pandas as pd
+
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, pd.Timestamp):
@@ -56,12 +61,16 @@ def _plain(value: Any) -> Any:
 
 def progress_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows of a :func:`compute_progress` frame as plain dicts, contract fields first."""
+    from xlreport.progress import PROGRESS_COLUMNS
+
     order = [*JSON_FIELDS, *(c for c in PROGRESS_COLUMNS if c not in JSON_FIELDS)]
     flat = frame.reset_index()
     return [{k: _plain(rec[k]) for k in order} for rec in flat.to_dict("records")]
 
 
 def _table_row(r: dict[str, Any]) -> dict[str, Any]:
+    from xlreport.progress import format_amount, format_fraction
+
     """One readable row: qualifiers stand beside the values they qualify ("nearly 340 bn
     CNY"), an outlook beside its status."""
     latest = ""

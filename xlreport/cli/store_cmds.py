@@ -11,17 +11,19 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
 from xlreport.cli.options import parse_date_option
 from xlreport.cli.output import OutputFormat, emit_rows
 from xlreport.errors import DataError
-from xlreport.model import Dataset, Observation, Precision, Source, Target
-from xlreport.store import InitResult, Store
-from xlreport.vintage import current_observations, visible_observations
+
+if TYPE_CHECKING:
+    from xlreport.model import Dataset, Observation, Source, Target
+    from xlreport.store import InitResult
+
+# The model, the store and rich load inside the commands (a fast `xlreport --help`).
 
 __all__ = ["observation_rows", "register", "source_rows", "target_rows"]
 
@@ -96,6 +98,8 @@ def observation_rows(
 
 def describe_published(s: Source) -> str:
     """The publication date as a reader should take it: ``2021 (inferred)``, ``unknown``."""
+    from xlreport.model import Precision
+
     if s.published is None:
         return "unknown"
     shown = {
@@ -138,11 +142,15 @@ def _unknown_id(kind: str, given: str, valid: Sequence[str], option: str) -> Dat
 
 
 def _load(as_of: date | None = None) -> Dataset:
+    from xlreport.store import Store
+
     with Store.open() as store:
         return store.load_dataset(as_of)
 
 
 def _describe_init(result: InitResult) -> None:
+    from rich.console import Console
+
     console = Console(soft_wrap=True)
     if result.created:
         head = f"Created an xlreport database (schema version {result.schema_version})"
@@ -179,6 +187,8 @@ def init_cmd() -> None:
 
     Safe to run again: a second run changes nothing and says so.
     """
+    from xlreport.store import Store
+
     with Store.open() as store:
         result = store.init()
     _describe_init(result)
@@ -222,6 +232,8 @@ def observations_cmd(
     fmt: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """List observations in force (as of a date), or every visible vintage."""
+    from xlreport.vintage import current_observations, visible_observations
+
     when = parse_date_option(as_of)
     ds = _load(when)
     in_force = current_observations(ds.observations, when)

@@ -27,6 +27,7 @@ def __getattr__(name: str) -> Any:
         return getattr(model, name)
     raise AttributeError(f"module 'xlreport' has no attribute {name!r}")
 
+
 __all__ = [
     "Dataset",
     "Observation",

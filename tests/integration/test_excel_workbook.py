@@ -113,7 +113,8 @@ def test_xlwings_conf_names_the_function_module(fresh: Path) -> None:
     assert list(conf) == template_keys  # the template's own settings, in its order
     assert conf["UDF Modules"] == UDF_MODULE == "xlreport.excel.functions"
     assert conf["Interpreter_Win"] == "python"  # the template's default: python on PATH
-    assert conf["Use UDF Server"] is False and conf["Show Console"] is False
+    # the button runs in the functions' COM server: a warm Python, not one per click
+    assert conf["Use UDF Server"] is True and conf["Show Console"] is False
     book = openpyxl.load_workbook(fresh, keep_vba=True)
     assert book.sheetnames == ["Dashboard", CONF_SHEET]  # active: no leading underscore
     assert book["Dashboard"].sheet_properties.codeName == "Sheet1"
@@ -141,6 +142,21 @@ def test_the_buttons_run_the_macros(fresh: Path) -> None:
     assert "<x:FmlaMacro>[0]!RefreshData</x:FmlaMacro>" in vml
     assert "Generate monthly report" in vml and "Import functions" in vml
     assert "Refresh data" in vml
+
+
+@pytest.mark.parametrize("which", ["fresh", "committed"])
+def test_formulas_are_recalculated_on_open_and_after_each_midnight(which: str, fresh: Path) -> None:
+    """Functions without an as-of date mean today, and Excel recalculates a formula only
+    when its arguments change: the workbook recalculates when it opens and just after
+    each midnight while open (Application.OnTime, rescheduled every day)."""
+    modules = _modules(fresh if which == "fresh" else COMMITTED)
+    this = modules["ThisWorkbook.cls"]
+    opening = this[this.index("Private Sub Workbook_Open()") :]
+    assert opening.index("Application.CalculateFull") < opening.index("ScheduleNewDay")
+    module1 = modules["Module1.bas"]
+    assert 'Application.OnTime Date + 1 + TimeSerial(0, 0, 5), "RecalculateOnNewDay"' in module1
+    new_day = module1[module1.index("Sub RecalculateOnNewDay()") :]
+    assert new_day.index("Application.CalculateFull") < new_day.index("ScheduleNewDay")
 
 
 @pytest.mark.parametrize("which", ["fresh", "committed"])

@@ -37,6 +37,7 @@ def csv_safe(text: str) -> str:
 
     return safe(text)
 
+
 __all__ = ["OutputFormat", "emit_rows", "to_jsonable"]
 
 

@@ -52,6 +52,7 @@ UDF_MODULE = "xlreport.excel.functions"
 REPORT_MACRO = "GenerateMonthlyReport"
 IMPORT_MACRO = "ImportFunctions"
 REFRESH_MACRO = "RefreshData"
+NEW_DAY_MACRO = "RecalculateOnNewDay"
 REPORT_CALL = "import xlreport.excel.macros as m; m.generate_report()"
 CONF_SHEET = "xlwings.conf"
 TEMPLATE_NAME = "quickstart_standalone.xlsm"
@@ -77,11 +78,35 @@ Sub {REFRESH_MACRO}()
     Application.CalculateFull
 End Sub
 
+Sub {NEW_DAY_MACRO}()
+    ' Runs just after midnight while the workbook is open (scheduled by ThisWorkbook):
+    ' "today" has changed, so every formula is recalculated, then tomorrow is scheduled.
+    Application.CalculateFull
+    ScheduleNewDay
+End Sub
+
+Sub ScheduleNewDay()
+    Application.OnTime Date + 1 + TimeSerial(0, 0, 5), "{NEW_DAY_MACRO}"
+End Sub
+
 Sub {IMPORT_MACRO}()
     ' Makes the XLR_ functions of {UDF_MODULE} known to this workbook, with their help.
     ' Needs File > Options > Trust Center > Macro Settings >
     ' "Trust access to the VBA project object model".
     ImportPythonUDFs
+End Sub
+"""
+
+
+#: The workbook's own module: recalculate when it opens (a new day since it was saved)
+#: and just after each midnight while it stays open, so no cell keeps yesterday's answer.
+WORKBOOK_EVENTS = """\
+' xlreport: functions without an as-of date mean today. Written by `xlreport excel workbook`.
+Option Explicit
+
+Private Sub Workbook_Open()
+    Application.CalculateFull
+    ScheduleNewDay
 End Sub
 """
 
@@ -206,6 +231,9 @@ def installation_config() -> dict[str, str]:
 def _conf_values(plan: WorkbookPlan, overrides: Mapping[str, str]) -> list[tuple[str, object]]:
     values = dict(plan.conf_rows)
     values["UDF Modules"] = UDF_MODULE
+    # RunPython through the functions' COM server: the button's Python stays warm (its
+    # imports and data loaded once), instead of a new interpreter per click
+    values["Use UDF Server"] = True
     values.update(overrides)
     return list(values.items())
 
@@ -214,6 +242,7 @@ def _write(dest: Path, plan: WorkbookPlan, conf: list[tuple[str, object]], parts
     import xlsxwriter
 
     project = replace_module_source(plan.vba_project, "Module1", MACROS)
+    project = replace_module_source(project, "ThisWorkbook", WORKBOOK_EVENTS)
     wb = xlsxwriter.Workbook(
         str(dest),
         {

@@ -160,6 +160,12 @@ def test_values_read_back_with_calamine(report: Path) -> None:
     assert scale[header.index("As stated")] == "nearly"
     assert scale[header.index("Actual assessed")] == 340e9
     assert scale[header.index("Assessed as stated")] == "nearly"
+    # the biomedicine base is stated as "exceeding 600 billion" (2020): its qualifier
+    # stands beside the reference value too
+    sh = wb.get_sheet_by_name("shanghai-highend-2025").to_python()
+    bio = next(r for r in sh[4:] if r[sh[3].index("Target")].startswith("Biomedicine"))
+    assert bio[sh[3].index("Reference value")] == 600e9
+    assert bio[sh[3].index("Reference as stated")] == "more than"
     summary = wb.get_sheet_by_name("Summary").to_python()
     top = next(i for i, r in enumerate(summary) if r[:3] == ["Status", "Targets", "Share"])
     counts = {r[0]: r[1] for r in summary[top + 1 : top + 1 + len(STATUSES)] if r[0]}

@@ -106,6 +106,7 @@ PROGRESS_COLUMNS: tuple[str, ...] = (
     "latest_full_year_period",
     "reference_value",
     "reference_period",
+    "reference_qualifier",
     "share_achieved",
     "share_basis",
     "time_elapsed",
@@ -663,6 +664,14 @@ def compute_progress(
     completed = np.where(reported, report["period"].to_numpy(dtype=object), _NONE)
     latest_qual = np.where(is_cum, cum["qualifier"], latest["qualifier"].to_numpy(dtype=object))
     latest_word = np.array([QUALIFIER_WORDS.get(q) for q in latest_qual], dtype=object)
+    # the reference's own qualifier: a stated baseline's ("more than 600 billion"), or the
+    # earliest observation's; none for the zero a cumulative count starts from
+    ref_qual = np.where(
+        has_base,
+        base_qual,
+        np.where(is_cum, _NONE, earliest["qualifier"].to_numpy(dtype=object)),
+    )
+    ref_word = np.array([QUALIFIER_WORDS.get(q) for q in ref_qual], dtype=object)
     target_word = np.array([COMPARATOR_WORDS.get(c) for c in comp], dtype=object)
 
     out = pd.DataFrame(
@@ -684,6 +693,7 @@ def compute_progress(
             "latest_full_year_period": latest_full["period"].to_numpy(dtype=object),
             "reference_value": b,
             "reference_period": b_period,
+            "reference_qualifier": ref_word,
             "share_achieved": share,
             "share_basis": basis,
             "time_elapsed": elapsed_now,

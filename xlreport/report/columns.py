@@ -112,6 +112,7 @@ _ALL: tuple[ColumnDef, ...] = (
     _c("assessed_qualifier", "Assessed as stated", CellType.TEXT, 9),
     _c("assessed_value", "Actual assessed", CellType.VALUE, 11),
     _c("assessed_period", "Assessed period", CellType.TEXT, 9),
+    _c("reference_qualifier", "Reference as stated", CellType.TEXT, 9),
     _c("reference_value", "Reference value", CellType.VALUE, 11),
     _c("reference_period", "Reference period", CellType.TEXT, 9),
     _c("share_basis", "Share basis", CellType.TEXT, 14),

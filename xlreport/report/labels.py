@@ -81,6 +81,7 @@ VOCABULARIES: dict[str, dict[str, str]] = {
     "qualifier": QUALIFIER,
     "latest_qualifier": QUALIFIER,
     "assessed_qualifier": QUALIFIER,
+    "reference_qualifier": QUALIFIER,
     "published_certainty": CERTAINTY,
     "published_precision": PRECISION,
     "period_kind": PERIOD_KIND,

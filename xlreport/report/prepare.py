@@ -500,7 +500,7 @@ def prepare_inputs(
 
     inforce = current_observations_frame(obs, as_of)
     # the engine gives the reader's word ("nearly"); a stored code would become one too
-    for col in ("latest_qualifier", "assessed_qualifier"):
+    for col in ("latest_qualifier", "assessed_qualifier", "reference_qualifier"):
         frame[col] = [qualified(q) or None for q in frame[col]]
     window_end = min(end, as_of)
     changes = _changes(obs, start, window_end, tg)

@@ -26,7 +26,6 @@ an ``App`` with a :class:`FixedClock`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -89,10 +88,6 @@ class RateUpdate:
         return self.status in ("updated", "unchanged", "skipped")
 
 
-def _ship_hint() -> str:
-    return "run `xlreport fx update` when online, or set XLREPORT_RATE_UPDATE=auto"
-
-
 class App:
     """Store, rate book, months and clock for one edge; see the module docstring."""
 
@@ -105,7 +100,6 @@ class App:
         rates_file: Path | None = None,
         rates_name: str | None = None,
         store: Store | None = None,
-        transport: object | None = None,
     ) -> None:
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
@@ -116,7 +110,6 @@ class App:
         self._own_store = store is None
         self._book: RateBook | None = None
         self._book_key: tuple[object, ...] | None = None
-        self._transport = transport  # an httpx transport, for tests only
         self.notes: list[str] = []  # what a command should tell its user (updates tried)
 
     @classmethod
@@ -323,7 +316,6 @@ class App:
                 deadline_s=deadline_s,
                 read_timeout=min(20.0, deadline_s),
                 connect_timeout=min(5.0, deadline_s),
-                transport=self._transport,  # type: ignore[arg-type]
             )
             if got.unchanged:
                 store.note_rate_check(feed.name, url=address, at=now, error=None)
@@ -470,7 +462,3 @@ def _is_ecb_file(path: Path) -> bool:
     except (OSError, UnicodeDecodeError) as exc:
         raise FxError(f"cannot read rate file {path}: {exc}") from None
     return head.strip().lower().startswith("date,") and "base" not in head.lower()
-
-
-#: For the edges' type hints: a function that makes an App (tests pass their own).
-AppFactory = Callable[[], App]

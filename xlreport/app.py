@@ -109,7 +109,7 @@ class App:
         self._store = store
         self._own_store = store is None
         self._book: RateBook | None = None
-        self._book_key: tuple[object, ...] | None = None
+        self._book_key: int | None = None
         self.notes: list[str] = []  # what a command should tell its user (updates tried)
 
     @classmethod
@@ -160,7 +160,8 @@ class App:
     def _store_with_schema(self) -> Store | None:
         """The store when it holds an xlreport schema (None before ``xlreport init``)."""
         try:
-            return self.store if self.store.schema_version() is not None else None
+            store = self.store
+            return store if store.schema_version() is not None else None
         except StoreError:
             return None
 
@@ -197,20 +198,17 @@ class App:
         from xlreport.fx.files import read_shipped_ecb
 
         store = self._store_with_schema()
-        records = store.rate_files(with_content=False) if store is not None else []
-        key = (
-            tuple((r.source, r.sha256) for r in records),
-            store.revision() if store is not None else None,
-        )
+        # saving a fetched file or importing rate tables bumps the revision: it is the key
+        key = store.revision() if store is not None else None
         if self._book is not None and self._book_key == key:
             return self._book
         book = RateBook(default_source=self.settings.rate_source.strip().upper())
         shipped = read_shipped_ecb()
         book.add_table(shipped)
+        records = store.rate_files(with_content=False) if store is not None else []
         for record in records:
-            if record.sha256 is None:
+            if record.sha256 is None or store is None:
                 continue
-            assert store is not None
             table = _fetched_table(store, record)
             if record.source == "ECB" and table.last_day < shipped.last_day:
                 continue  # the installed package ships newer rates than the fetched file
@@ -293,11 +291,7 @@ class App:
         feed = feed_for(source or self.settings.rate_source)
         address = url or self._feed_url(feed.name)
         store = self.store
-        if store.schema_version() is None:
-            raise StoreError(
-                f"{store.location} has no xlreport data yet: run `xlreport init` first, "
-                "then `xlreport fx update`"
-            )
+        # before `xlreport init` the store says so: "... no xlreport data yet: run init"
         held = store.rate_file(feed.name, with_content=False)
         same_url = held is not None and held.url == address and held.sha256 is not None
         held_last = self._held_last_day(feed.name)

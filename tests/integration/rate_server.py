@@ -24,7 +24,6 @@ import csv
 import hashlib
 import io
 import threading
-import time
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
@@ -213,11 +212,3 @@ class RateServer:
                     self._send(404, b"no such file", "text/plain", {})
 
         return Handler
-
-
-def wait_for(predicate: object, seconds: float = 5.0) -> None:  # pragma: no cover - helper
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        if callable(predicate) and predicate():
-            return
-        time.sleep(0.05)

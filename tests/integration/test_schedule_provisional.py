@@ -9,7 +9,7 @@ publishes up to 2026-12-31.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
@@ -17,7 +17,6 @@ from rate_server import RateServer, shipped_last_day
 from schedule_env import schedule_toml
 
 from xlreport.app import App, FixedClock
-from xlreport.period import Month
 from xlreport.schedule import load_schedule_config, run_due
 from xlreport.settings import Settings
 
@@ -30,13 +29,13 @@ def _rate_line(path: Path) -> str:
 
 
 def test_provisional_months_are_reissued_once_their_rates_are_published(tmp_path: Path) -> None:
-    assert shipped_last_day() == Month(2026, 10).last_day.replace(day=30)  # Friday 30 Oct
+    assert shipped_last_day() == date(2026, 10, 30)  # a Friday
     share = tmp_path / "share"
     share.mkdir()
     path = tmp_path / "s.toml"
     path.write_text(schedule_toml("monthly", share, start="2026-10"), encoding="utf-8")
     config = load_schedule_config(path)
-    with RateServer(ecb_until=datetime(2026, 12, 31).date()) as server:
+    with RateServer(ecb_until=date(2026, 12, 31)) as server:
         settings = Settings(
             data_dir=tmp_path / "data",
             output_dir=tmp_path / "out",

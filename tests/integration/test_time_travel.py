@@ -102,7 +102,7 @@ def test_the_last_complete_month_is_written_on_any_day(
         assert done.returncode == 0, done.stderr
         path = readme / "out" / f"plan-targets-report-{month}.xlsx"
         assert done.stdout.strip() == str(path)
-        assert _check(path, expected)
+        _check(path, expected)
         assert ("provisional" in done.stderr) == (expected is not None), done.stderr
 
         # 2. schedule run-due on first use: the newest due month only
@@ -119,7 +119,7 @@ def test_the_last_complete_month_is_written_on_any_day(
         assert _run(_xlreport("init"), env, sched).returncode == 0
         due = _run(_xlreport("schedule", "run-due", "--config", str(config)), env, sched)
         assert due.returncode == 0, due.stderr
-        assert _check(sched / "share" / f"monthly_{month}.xlsx", expected)
+        _check(sched / "share" / f"monthly_{month}.xlsx", expected)
         history = _run(
             _xlreport("schedule", "history", "--config", str(config), "--format", "json"),
             env,
@@ -137,16 +137,16 @@ def test_the_last_complete_month_is_written_on_any_day(
         macro = _run([sys.executable, "-c", MACRO], env, button)
         assert macro.returncode == 0, macro.stdout + macro.stderr
         assert f"The monthly report for {month}" in macro.stdout
-        assert _check(button / "reports" / f"plan-targets-report-{month}.xlsx", expected)
+        _check(button / "reports" / f"plan-targets-report-{month}.xlsx", expected)
         assert ("provisional" in macro.stdout) == (expected is not None)
         if online:  # each process on its own store fetched the rates once
             assert server.hits["/ecb.zip"] == 3
 
 
-def _check(path: Path, expected: str | None) -> bool:
+def _check(path: Path, expected: str | None) -> None:
+    """The report's rate line: final, or ending with the provisional note expected."""
     line = _rate_line(path)
     if expected is None:
         assert "provisional" not in line, line
     else:
         assert line.endswith(expected), line
-    return True

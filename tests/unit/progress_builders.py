@@ -38,6 +38,20 @@ def target(tid: str = "p.t", **over: Any) -> dict[str, Any]:
     return {k: v for k, v in base.items() if v is not None}
 
 
+def milestone(tid: str = "p.t", **over: Any) -> dict[str, Any]:
+    """A milestone target (no number, no unit, no baseline) due by 2025, unless ``over``."""
+    return target(
+        tid,
+        kind="milestone",
+        comparator=None,
+        value=None,
+        unit=None,
+        baseline_value=None,
+        baseline_period=None,
+        **over,
+    )
+
+
 def obs(indicator: str, period: str, value: float | None, **over: Any) -> dict[str, Any]:
     published = over.pop("published", date(2024, 3, 1))
     oid = over.pop("id", f"{indicator}.{period.lower()}.{published:%Y%m%d}")

@@ -11,7 +11,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from progress_builders import dataset, obs, progress, target
+from progress_builders import dataset, milestone, obs, progress, target
 
 from xlreport.data import load_embedded_dataset
 from xlreport.errors import ProgressError
@@ -328,17 +328,6 @@ def test_cumulative_target_without_plan_start_is_not_assessable() -> None:
     assert "start year is unknown" in row["status_reason"]
 
 
-def _milestone() -> dict[str, object]:
-    return target(
-        kind="milestone",
-        comparator=None,
-        value=None,
-        unit=None,
-        baseline_value=None,
-        baseline_period=None,
-    )
-
-
 @pytest.mark.parametrize(
     ("as_of", "reported", "status", "met"),
     [
@@ -351,7 +340,7 @@ def _milestone() -> dict[str, object]:
 )
 def test_milestones(as_of: date, reported: bool, status: str, met: bool | None) -> None:
     report = [obs("p.t", "2025-02", 1.0, unit="items", published=date(2025, 3, 1))]
-    row = progress([_milestone()], report if reported else [], as_of).iloc[0]
+    row = progress([milestone()], report if reported else [], as_of).iloc[0]
     assert row["status"] == status and row["met"] is met
     assert row["method"] == "milestone date"
     assert row["explanation"].startswith(status)

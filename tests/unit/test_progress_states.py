@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from progress_builders import obs, progress, target
+from progress_builders import milestone, obs, progress, target
 
 BEFORE_FINAL = date(2026, 2, 1)
 AFTER_FINAL = date(2026, 6, 30)
@@ -219,17 +219,6 @@ def test_share_is_unknown_without_a_figure_after_the_baseline() -> None:
 # ---------------------------------------------------------------- milestones (due by 2025)
 
 
-def _milestone() -> dict[str, Any]:
-    return target(
-        kind="milestone",
-        comparator=None,
-        value=None,
-        unit=None,
-        baseline_value=None,
-        baseline_period=None,
-    )
-
-
 @pytest.mark.parametrize(
     ("period", "published", "status", "met", "timing"),
     [
@@ -243,7 +232,7 @@ def test_milestone_completed_early_on_time_late_and_never(
     period: str | None, published: date | None, status: str, met: bool | None, timing: str
 ) -> None:
     rows = [] if period is None else [obs("p.t", period, 1.0, unit="items", published=published)]
-    row = progress([_milestone()], rows, AFTER_FINAL).iloc[0]
+    row = progress([milestone()], rows, AFTER_FINAL).iloc[0]
     assert row["status"] == status and row["met"] is met
     assert row["completed_period"] == period
     if timing:
@@ -258,19 +247,19 @@ def test_milestone_completed_early_on_time_late_and_never(
 
 def test_milestone_report_after_the_as_of_date_is_not_known_yet() -> None:
     rows = [obs("p.t", "2025-09", 1.0, unit="items", published=date(2026, 4, 10))]
-    row = progress([_milestone()], rows, BEFORE_FINAL).iloc[0]
+    row = progress([milestone()], rows, BEFORE_FINAL).iloc[0]
     assert row["status"] == "unconfirmed" and row["met"] is None
-    assert progress([_milestone()], rows, AFTER_FINAL).iloc[0]["status"] == "done"
+    assert progress([milestone()], rows, AFTER_FINAL).iloc[0]["status"] == "done"
 
 
 def test_milestone_reported_not_done_at_the_deadline_is_not_met() -> None:
     # value 0 records "not yet done": for 2025 itself, the deadline was missed
     rows = [obs("p.t", "2025", 0.0, unit="items", published=FINAL_OUT)]
-    row = progress([_milestone()], rows, AFTER_FINAL).iloc[0]
+    row = progress([milestone()], rows, AFTER_FINAL).iloc[0]
     assert row["status"] == "not met" and row["met"] is False
     # a 0 for 2024 only says "not yet": before the deadline it is still pending
     early = [obs("p.t", "2024", 0.0, unit="items", published=EARLIER_OUT)]
-    assert progress([_milestone()], early, date(2025, 6, 30)).iloc[0]["status"] == "pending"
+    assert progress([milestone()], early, date(2025, 6, 30)).iloc[0]["status"] == "pending"
 
 
 def test_a_missing_year_makes_a_sum_of_yearly_counts_a_lower_bound() -> None:
@@ -304,7 +293,7 @@ def test_a_missing_year_makes_a_sum_of_yearly_counts_a_lower_bound() -> None:
 def test_milestone_completed_in_a_period_around_its_due_date() -> None:
     # due 2025-06-30; completion reported for the year 2025, which straddles that date:
     # done, but whether in time cannot be told
-    t = {**_milestone(), "deadline": "2025-06-30"}
+    t = {**milestone(), "deadline": "2025-06-30"}
     rows = [obs("p.t", "2025", 1.0, unit="items", published=FINAL_OUT)]
     row = progress([t], rows, AFTER_FINAL).iloc[0]
     assert row["status"] == "done" and row["met"] is None

@@ -12,7 +12,7 @@ import typer
 from xlreport.errors import DataError
 
 if TYPE_CHECKING:
-    from xlreport.app import App
+    from xlreport.app import App, Clock
 
 __all__ = ["DbOpt", "RatesNameOpt", "RatesOpt", "make_app", "parse_date_option"]
 
@@ -55,9 +55,15 @@ def parse_date_option(text: str | None, option: str = "--as-of") -> date | None:
 
 
 def make_app(
-    db: str | None = None, rates: Path | None = None, rates_name: str | None = None
+    db: str | None = None,
+    rates: Path | None = None,
+    rates_name: str | None = None,
+    clock: Clock | None = None,
 ) -> App:
-    """The App of one command: settings from the environment, ``--db``, ``--rates``."""
+    """The App of one command: settings from the environment, ``--db``, ``--rates``, and
+    the clock (``--now`` of the scheduler; default the system's)."""
     from xlreport.app import App
 
-    return App.from_environment(database_url=db, rates_file=rates, rates_name=rates_name)
+    return App.from_environment(
+        database_url=db, rates_file=rates, rates_name=rates_name, clock=clock
+    )

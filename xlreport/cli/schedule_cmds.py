@@ -115,8 +115,7 @@ def _run_due_once(
     from xlreport.schedule import load_schedule_config, run_due
 
     config = load_schedule_config(config_path)
-    with make_app(db) as app:
-        app.clock = FixedClock(now)  # --now: the App's clock agrees with the schedule's
+    with make_app(db, clock=FixedClock(now)) as app:  # the App agrees with --now
         return run_due(
             config,
             now=now,

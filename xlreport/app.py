@@ -427,7 +427,11 @@ def _fetched_table(store: Store, record: RateFileRecord) -> RateTable:
         return held[1]
     full = store.rate_file(record.source)
     if full is None or full.content is None or full.sha256 is None:
-        raise StoreError(f"the {record.source} rate file vanished from {store.location}")
+        raise StoreError(
+            f"the {record.source} rate file vanished from {store.location} while it was "
+            f"read (another process replaced it?): run the command again, or "
+            f"`xlreport fx update --source {record.source}`"
+        )
     when = full.fetched_at.date() if full.fetched_at else "an unknown day"
     table = feed_for(record.source).parse(full.content, f"{full.url} (fetched {when})")
     _TABLES[record.source] = (full.sha256, table)

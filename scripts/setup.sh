@@ -36,6 +36,9 @@ if [ "${XLREPORT_SKIP_APT:-0}" != "1" ] && command -v apt-get >/dev/null 2>&1; t
   if [ "$mode" = dev ]; then
     command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc)
     command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+    # Calibri's metric twin: the print tests measure text as LibreOffice lays it out
+    ls /usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf >/dev/null 2>&1 \
+      || need+=(fonts-crosextra-carlito)
     ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
     # the time-travel tests run whole processes under a fake clock (libfaketime)
     ls /usr/lib/*/faketime/libfaketimeMT.so.1 >/dev/null 2>&1 || need+=(faketime)

@@ -4,10 +4,10 @@ Attribute VB_Name = "xlwings_udfs"
 Function XLR_ABOUT(Optional field)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        XLR_ABOUT = XLPy.CallUDF("xlreport.excel.functions", "XLR_ABOUT", Array(field), ThisWorkbook, Application.Caller)
+        XLR_ABOUT = XLPy.CallUDF("xlreport.excel.functions", "XLR_ABOUT", Array(field, Nothing), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        XLR_ABOUT = XLPy.CallUDF("xlreport.excel.functions", "XLR_ABOUT", Array(field))
+        XLR_ABOUT = XLPy.CallUDF("xlreport.excel.functions", "XLR_ABOUT", Array(field, Nothing))
         Exit Function
     #End If
 failed:
@@ -17,10 +17,10 @@ End Function
 Function XLR_ANTICIPATED(target, Optional field, Optional as_of)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        XLR_ANTICIPATED = XLPy.CallUDF("xlreport.excel.functions", "XLR_ANTICIPATED", Array(target, field, as_of), ThisWorkbook, Application.Caller)
+        XLR_ANTICIPATED = XLPy.CallUDF("xlreport.excel.functions", "XLR_ANTICIPATED", Array(target, field, as_of, Nothing), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        XLR_ANTICIPATED = XLPy.CallUDF("xlreport.excel.functions", "XLR_ANTICIPATED", Array(target, field, as_of))
+        XLR_ANTICIPATED = XLPy.CallUDF("xlreport.excel.functions", "XLR_ANTICIPATED", Array(target, field, as_of, Nothing))
         Exit Function
     #End If
 failed:
@@ -30,10 +30,10 @@ End Function
 Function XLR_CAGR_ACTUAL(target, Optional as_of)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        XLR_CAGR_ACTUAL = XLPy.CallUDF("xlreport.excel.functions", "XLR_CAGR_ACTUAL", Array(target, as_of), ThisWorkbook, Application.Caller)
+        XLR_CAGR_ACTUAL = XLPy.CallUDF("xlreport.excel.functions", "XLR_CAGR_ACTUAL", Array(target, as_of, Nothing), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        XLR_CAGR_ACTUAL = XLPy.CallUDF("xlreport.excel.functions", "XLR_CAGR_ACTUAL", Array(target, as_of))
+        XLR_CAGR_ACTUAL = XLPy.CallUDF("xlreport.excel.functions", "XLR_CAGR_ACTUAL", Array(target, as_of, Nothing))
         Exit Function
     #End If
 failed:
@@ -43,10 +43,10 @@ End Function
 Function XLR_CAGR_REQUIRED(target, Optional start, Optional as_of)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        XLR_CAGR_REQUIRED = XLPy.CallUDF("xlreport.excel.functions", "XLR_CAGR_REQUIRED", Array(target, start, as_of), ThisWorkbook, Application.Caller)
+        XLR_CAGR_REQUIRED = XLPy.CallUDF("xlreport.excel.functions", "XLR_CAGR_REQUIRED", Array(target, start, as_of, Nothing), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        XLR_CAGR_REQUIRED = XLPy.CallUDF("xlreport.excel.functions", "XLR_CAGR_REQUIRED", Array(target, start, as_of))
+        XLR_CAGR_REQUIRED = XLPy.CallUDF("xlreport.excel.functions", "XLR_CAGR_REQUIRED", Array(target, start, as_of, Nothing))
         Exit Function
     #End If
 failed:
@@ -56,23 +56,36 @@ End Function
 Function XLR_CONVERT(amount, currency_from, currency_to, Optional when, Optional basis, Optional source)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        XLR_CONVERT = XLPy.CallUDF("xlreport.excel.functions", "XLR_CONVERT", Array(amount, currency_from, currency_to, when, basis, source), ThisWorkbook, Application.Caller)
+        XLR_CONVERT = XLPy.CallUDF("xlreport.excel.functions", "XLR_CONVERT", Array(amount, currency_from, currency_to, when, basis, source, Nothing), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        XLR_CONVERT = XLPy.CallUDF("xlreport.excel.functions", "XLR_CONVERT", Array(amount, currency_from, currency_to, when, basis, source))
+        XLR_CONVERT = XLPy.CallUDF("xlreport.excel.functions", "XLR_CONVERT", Array(amount, currency_from, currency_to, when, basis, source, Nothing))
         Exit Function
     #End If
 failed:
     XLR_CONVERT = Err.Description
 End Function
 
+Function XLR_ERROR(cell)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        XLR_ERROR = XLPy.CallUDF("xlreport.excel.functions", "XLR_ERROR", Array(cell, Nothing), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        XLR_ERROR = XLPy.CallUDF("xlreport.excel.functions", "XLR_ERROR", Array(cell, Nothing))
+        Exit Function
+    #End If
+failed:
+    XLR_ERROR = Err.Description
+End Function
+
 Function XLR_LATEST(target, Optional as_of, Optional field)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        XLR_LATEST = XLPy.CallUDF("xlreport.excel.functions", "XLR_LATEST", Array(target, as_of, field), ThisWorkbook, Application.Caller)
+        XLR_LATEST = XLPy.CallUDF("xlreport.excel.functions", "XLR_LATEST", Array(target, as_of, field, Nothing), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        XLR_LATEST = XLPy.CallUDF("xlreport.excel.functions", "XLR_LATEST", Array(target, as_of, field))
+        XLR_LATEST = XLPy.CallUDF("xlreport.excel.functions", "XLR_LATEST", Array(target, as_of, field, Nothing))
         Exit Function
     #End If
 failed:
@@ -82,10 +95,10 @@ End Function
 Function XLR_OBSERVATIONS(target, Optional as_of, Optional all_vintages)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        XLR_OBSERVATIONS = XLPy.CallUDF("xlreport.excel.functions", "XLR_OBSERVATIONS", Array(target, as_of, all_vintages), ThisWorkbook, Application.Caller)
+        XLR_OBSERVATIONS = XLPy.CallUDF("xlreport.excel.functions", "XLR_OBSERVATIONS", Array(target, as_of, all_vintages, Nothing), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        XLR_OBSERVATIONS = XLPy.CallUDF("xlreport.excel.functions", "XLR_OBSERVATIONS", Array(target, as_of, all_vintages))
+        XLR_OBSERVATIONS = XLPy.CallUDF("xlreport.excel.functions", "XLR_OBSERVATIONS", Array(target, as_of, all_vintages, Nothing))
         Exit Function
     #End If
 failed:
@@ -95,10 +108,10 @@ End Function
 Function XLR_PLANS(Optional fields)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        XLR_PLANS = XLPy.CallUDF("xlreport.excel.functions", "XLR_PLANS", Array(fields), ThisWorkbook, Application.Caller)
+        XLR_PLANS = XLPy.CallUDF("xlreport.excel.functions", "XLR_PLANS", Array(fields, Nothing), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        XLR_PLANS = XLPy.CallUDF("xlreport.excel.functions", "XLR_PLANS", Array(fields))
+        XLR_PLANS = XLPy.CallUDF("xlreport.excel.functions", "XLR_PLANS", Array(fields, Nothing))
         Exit Function
     #End If
 failed:
@@ -108,10 +121,10 @@ End Function
 Function XLR_PROGRESS(Optional plan, Optional as_of, Optional fields)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        XLR_PROGRESS = XLPy.CallUDF("xlreport.excel.functions", "XLR_PROGRESS", Array(plan, as_of, fields), ThisWorkbook, Application.Caller)
+        XLR_PROGRESS = XLPy.CallUDF("xlreport.excel.functions", "XLR_PROGRESS", Array(plan, as_of, fields, Nothing), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        XLR_PROGRESS = XLPy.CallUDF("xlreport.excel.functions", "XLR_PROGRESS", Array(plan, as_of, fields))
+        XLR_PROGRESS = XLPy.CallUDF("xlreport.excel.functions", "XLR_PROGRESS", Array(plan, as_of, fields, Nothing))
         Exit Function
     #End If
 failed:
@@ -121,10 +134,10 @@ End Function
 Function XLR_RATE(currency_from, currency_to, Optional when, Optional basis, Optional source, Optional field)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        XLR_RATE = XLPy.CallUDF("xlreport.excel.functions", "XLR_RATE", Array(currency_from, currency_to, when, basis, source, field), ThisWorkbook, Application.Caller)
+        XLR_RATE = XLPy.CallUDF("xlreport.excel.functions", "XLR_RATE", Array(currency_from, currency_to, when, basis, source, field, Nothing), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        XLR_RATE = XLPy.CallUDF("xlreport.excel.functions", "XLR_RATE", Array(currency_from, currency_to, when, basis, source, field))
+        XLR_RATE = XLPy.CallUDF("xlreport.excel.functions", "XLR_RATE", Array(currency_from, currency_to, when, basis, source, field, Nothing))
         Exit Function
     #End If
 failed:
@@ -134,10 +147,10 @@ End Function
 Function XLR_SHARE(target, Optional as_of, Optional tolerance)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        XLR_SHARE = XLPy.CallUDF("xlreport.excel.functions", "XLR_SHARE", Array(target, as_of, tolerance), ThisWorkbook, Application.Caller)
+        XLR_SHARE = XLPy.CallUDF("xlreport.excel.functions", "XLR_SHARE", Array(target, as_of, tolerance, Nothing), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        XLR_SHARE = XLPy.CallUDF("xlreport.excel.functions", "XLR_SHARE", Array(target, as_of, tolerance))
+        XLR_SHARE = XLPy.CallUDF("xlreport.excel.functions", "XLR_SHARE", Array(target, as_of, tolerance, Nothing))
         Exit Function
     #End If
 failed:
@@ -147,10 +160,10 @@ End Function
 Function XLR_STATUS(target, Optional field, Optional as_of, Optional tolerance)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        XLR_STATUS = XLPy.CallUDF("xlreport.excel.functions", "XLR_STATUS", Array(target, field, as_of, tolerance), ThisWorkbook, Application.Caller)
+        XLR_STATUS = XLPy.CallUDF("xlreport.excel.functions", "XLR_STATUS", Array(target, field, as_of, tolerance, Nothing), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        XLR_STATUS = XLPy.CallUDF("xlreport.excel.functions", "XLR_STATUS", Array(target, field, as_of, tolerance))
+        XLR_STATUS = XLPy.CallUDF("xlreport.excel.functions", "XLR_STATUS", Array(target, field, as_of, tolerance, Nothing))
         Exit Function
     #End If
 failed:
@@ -160,10 +173,10 @@ End Function
 Function XLR_TARGET(target, Optional field)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        XLR_TARGET = XLPy.CallUDF("xlreport.excel.functions", "XLR_TARGET", Array(target, field), ThisWorkbook, Application.Caller)
+        XLR_TARGET = XLPy.CallUDF("xlreport.excel.functions", "XLR_TARGET", Array(target, field, Nothing), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        XLR_TARGET = XLPy.CallUDF("xlreport.excel.functions", "XLR_TARGET", Array(target, field))
+        XLR_TARGET = XLPy.CallUDF("xlreport.excel.functions", "XLR_TARGET", Array(target, field, Nothing))
         Exit Function
     #End If
 failed:
@@ -173,10 +186,10 @@ End Function
 Function XLR_TARGETS(Optional plan, Optional fields)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        XLR_TARGETS = XLPy.CallUDF("xlreport.excel.functions", "XLR_TARGETS", Array(plan, fields), ThisWorkbook, Application.Caller)
+        XLR_TARGETS = XLPy.CallUDF("xlreport.excel.functions", "XLR_TARGETS", Array(plan, fields, Nothing), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        XLR_TARGETS = XLPy.CallUDF("xlreport.excel.functions", "XLR_TARGETS", Array(plan, fields))
+        XLR_TARGETS = XLPy.CallUDF("xlreport.excel.functions", "XLR_TARGETS", Array(plan, fields, Nothing))
         Exit Function
     #End If
 failed:

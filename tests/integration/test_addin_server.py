@@ -18,6 +18,7 @@ from addin_env import TOKEN, FakeClock, Running, running_server, use_store
 from xlreport.addin.metadata import build_metadata, catalog
 from xlreport.addin.server import Limits
 from xlreport.excel import functions as f
+from xlreport.excel.cells import CellError
 from xlreport.store import Store
 
 OUTPUT = "lingang-2025.industrial-output"  # 500 bn CNY by 2025; 433.3 bn in 2023 (+22.5%)
@@ -204,8 +205,10 @@ def test_every_function_answers_what_the_python_function_answers(server: Running
     errors = values = 0
     for (name, args), got in zip(calls, results, strict=True):
         expected = getattr(f, name)(*_excel(args))  # the xlwings function, in-process
-        if isinstance(expected, str) and expected.startswith("#XLR! "):
+        if isinstance(expected, CellError):
             assert got["error"] == expected.removeprefix("#XLR! "), (name, args)
+            # the same Excel error the workbook's function shows
+            assert got["code"] == expected.code, (name, args)
             assert got["code"] in ("#N/A", "#VALUE!"), (name, args)
             errors += 1
         else:

@@ -259,7 +259,9 @@ def test_currency_errors(data: ExcelData) -> None:
     assert f.XLR_RATE("CNY", "XXX").startswith("#XLR! currency 'XXX'")
     assert f.XLR_RATE("CNY", None) == "#XLR! currency_to: is empty: give a value"
     assert f.XLR_RATE("CNY", "USD", "May").startswith("#XLR! when: 'May' is not a date, month")
-    assert f.XLR_RATE("CNY", "USD", 45436.0, "weekly").startswith("#XLR! unknown basis 'weekly'")
+    assert f.XLR_RATE("CNY", "USD", 45436.0, "weekly").startswith(
+        "#XLR! basis: unknown basis 'weekly': use one of daily, month-average"
+    )
     assert f.XLR_RATE("CNY", "USD", 45436.0, None, None, "colour").startswith(
         "#XLR! field: unknown value 'colour'"
     )

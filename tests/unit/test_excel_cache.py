@@ -69,7 +69,10 @@ def test_results_are_remembered_per_arguments(setup: Setup) -> None:
     assert XLR_DEMO([["x"]]) == "[['x']]-None"
     assert len(calls) == 4
     assert XLR_DEMO.__name__ == "XLR_DEMO"
-    assert list(inspect.signature(XLR_DEMO).parameters) == ["a", "b"]
+    # xlwings sees one more, last, argument: `caller`, which it fills with the calling cell
+    # and leaves out of the function's signature in Excel
+    assert list(inspect.signature(XLR_DEMO).parameters) == ["a", "b", "caller"]
+    assert inspect.signature(XLR_DEMO).parameters["caller"].default is None
 
 
 def test_user_errors_become_messages_and_are_remembered(setup: Setup) -> None:
@@ -81,7 +84,9 @@ def test_user_errors_become_messages_and_are_remembered(setup: Setup) -> None:
         raise ArgumentError("target", "is empty: give a value")
 
     assert XLR_DEMO(None) == "#XLR! target: is empty: give a value"
-    assert XLR_DEMO(None) == "#XLR! target: is empty: give a value"
+    answer = XLR_DEMO(None)
+    assert answer == "#XLR! target: is empty: give a value"
+    assert answer.code == "#VALUE!"  # an argument that cannot be used
     assert len(calls) == 1
 
 
@@ -103,6 +108,7 @@ def test_unexpected_errors_are_logged_shown_briefly_and_not_remembered(
         "#XLR! internal error in XLR_BROKEN (KeyError: 'missing'); the traceback is in "
         "logs/excel.log in the xlreport data folder"
     )
+    assert text.code == "#VALUE!"
     assert len(calls) == 2
     assert caplog.records and caplog.records[0].exc_info is not None
 
@@ -115,7 +121,9 @@ def test_an_unreachable_store_shows_in_the_cell_and_recovers(setup: Setup) -> No
         return data.snapshot().revision
 
     store.down = True
-    assert XLR_DEMO(1.0) == "#XLR! the database is unreachable: start it and try again"
+    down = XLR_DEMO(1.0)
+    assert down == "#XLR! the database is unreachable: start it and try again"
+    assert down.code == "#VALUE!"
     store.down = False
     assert XLR_DEMO(1.0) == 1  # the failed check is retried at once, nothing stale kept
 

@@ -113,6 +113,9 @@ def test_every_function_has_a_wrapper_calling_our_module(
         params = ", ".join((f"Optional {a.name}" if a.optional else a.name) for a in spec.args)
         assert f"Function {name}({params})" in text
         assert f'{name} = XLPy.CallUDF("{MODULE}", "{name}", ' in text
+        # xlwings passes Nothing for `caller` and puts the calling cell there in Python
+        names_in_array = ", ".join([*(a.name for a in spec.args), "Nothing"])
+        assert f'"{name}", Array({names_in_array}), ThisWorkbook, Application.Caller)' in text
     # the prefix is a valid VBA identifier start and groups the functions in Excel
     assert all(n.startswith("XLR_") for n in names)
 
@@ -126,6 +129,9 @@ def test_xlwings_records_our_help_for_every_function_and_argument(
         assert meta["category"] == "xlreport"
         assert meta["ret"]["doc"] == spec.help  # the Function Wizard's description
         docs = {a["name"]: a["doc"] for a in meta["args"]}
+        # the last, hidden argument is xlwings' `caller`: the cell, for XLR_ERROR's messages
+        assert meta["args"][-1]["name"] == "caller"
+        assert docs.pop("caller").startswith("The calling cell")
         assert docs == {a.name: a.help for a in spec.args}
         assert not any(d.startswith("Positional argument") for d in docs.values())
         assert all(len(d) <= 255 for d in [*docs.values(), meta["ret"]["doc"]])

@@ -4,13 +4,11 @@ The add-in's JavaScript gathers the calls Excel makes in one recalculation and s
 as ``[{"name": "XLR_STATUS", "args": [...]}, ...]``; :func:`run_calls` answers one entry
 per call, in the same order: the value exactly as the xlwings function returns it, or
 ``{"error": message, "code": "#N/A" | "#VALUE!"}`` where the xlwings function shows
-``#XLR! message`` (the same message, from the same :func:`~xlreport.excel.cells.message_for`).
-The code is the Excel error the add-in returns, so ``IFERROR`` and ``ISNA`` see it:
-
-* ``#N/A``: the data has no answer (an unknown target or plan, no actual yet, no rate
-  for that date): Excel's convention for a look-up that finds nothing;
-* ``#VALUE!``: an argument cannot be used, the store cannot be read, or an internal
-  error (its traceback goes to the log, as for the xlwings functions).
+the error value (the same message and the same Excel error, from the same
+:func:`~xlreport.excel.cells.message_for`). The code is the Excel error the add-in
+returns, so ``IFERROR`` and ``ISNA`` see it: ``#N/A`` where the data has no answer,
+``#VALUE!`` where an argument cannot be used, the store cannot be read, or on an
+internal error (its traceback goes to the log, as for the xlwings functions).
 
 The calls run the same Python functions as the xlwings add-in, reading the same
 per-process data (:data:`xlreport.excel.cache.DATA`: one load per store revision, results
@@ -27,25 +25,13 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from xlreport.errors import (
-    AddinError,
-    DataError,
-    FxError,
-    ProgressError,
-    StoreError,
-    UnknownCurrencyError,
-    XlreportError,
-)
+from xlreport.errors import AddinError, StoreError, XlreportError
 from xlreport.excel import cache as excel_cache
-from xlreport.excel.args import ArgumentError
-from xlreport.excel.cells import ERROR_PREFIX, logger, message_for
+from xlreport.excel.cells import BAD_NAME, BAD_VALUE, logger, message_for
 
-__all__ = ["MAX_ARGS", "CallError", "error_code", "run_calls"]
+__all__ = ["MAX_ARGS", "CallError", "run_calls"]
 
 MAX_ARGS = 16
-NOT_AVAILABLE = "#N/A"
-BAD_VALUE = "#VALUE!"
-BAD_NAME = "#NAME?"
 _LOCK = threading.Lock()  # one batch at a time: the cache is built for one Excel process
 
 
@@ -65,17 +51,9 @@ def _functions() -> dict[str, tuple[Callable[..., Any], int]]:
     }
 
 
-def error_code(exc: BaseException) -> str:
-    """The Excel error a failed call shows (see the module docstring)."""
-    if isinstance(exc, ArgumentError | UnknownCurrencyError | StoreError):
-        return BAD_VALUE
-    if isinstance(exc, DataError | FxError | ProgressError):
-        return NOT_AVAILABLE
-    return BAD_VALUE
-
-
 def _error(exc: BaseException, name: str) -> dict[str, str]:
-    return {"error": message_for(exc, name).removeprefix(ERROR_PREFIX), "code": error_code(exc)}
+    cell = message_for(exc, name)
+    return {"error": cell.message, "code": cell.code}
 
 
 def _from_json(value: Any) -> Any:

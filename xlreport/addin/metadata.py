@@ -35,10 +35,11 @@ RANGE_ARGUMENTS = frozenset({"fields"})
 
 @cache
 def catalog() -> tuple[FunctionSpec, ...]:
-    """The specs of every custom function, in the order of the functions module."""
+    """The specs of the add-in's functions, in the order of the functions module: every
+    custom function but those of the xlwings workbook only (``WINDOWS_ONLY``)."""
     from xlreport.excel import functions
 
-    return tuple(list_functions(functions))
+    return tuple(s for s in list_functions(functions) if s.name not in functions.WINDOWS_ONLY)
 
 
 def excel_name(spec: FunctionSpec) -> str:

@@ -21,6 +21,7 @@ Nothing here imports xlwings; the functions module holds one :data:`DATA` instan
 from __future__ import annotations
 
 import functools
+import inspect
 import threading
 import time
 from collections.abc import Callable, Hashable
@@ -29,7 +30,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from xlreport.errors import StoreError, XlreportError
-from xlreport.excel.cells import logger, message_for, to_cell
+from xlreport.excel.cells import CellError, excel_value, logger, message_for, to_cell
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
     from xlreport.model import Dataset, Observation, Plan
     from xlreport.store import Store
 
-__all__ = ["DATA", "ExcelData", "Snapshot", "answer_from_cache"]
+__all__ = ["DATA", "CellErrors", "ExcelData", "Snapshot", "answer_from_cache"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -71,6 +72,58 @@ def _default_app() -> App:
     return App.from_environment()
 
 
+def _caller_key(cell: Any) -> tuple[str, str, str] | None:
+    """(book, sheet, address) of an xlwings Range, or None when it is not a cell's."""
+    try:
+        return (str(cell.sheet.book.name), str(cell.sheet.name), str(cell.address))
+    except Exception:  # called from VBA or the Function Wizard: no calling cell
+        return None
+
+
+class CellErrors:
+    """The message of the last error each cell showed, for ``XLR_ERROR(cell)``.
+
+    In Excel for Windows a failed function answers a real error value (``#N/A``,
+    ``#VALUE!``), which has no room for text. :func:`answer_from_cache` therefore notes
+    each failure under its calling cell (xlwings' ``caller``), with the cell's formula,
+    and :meth:`message` gives it back while that cell still shows that error from that
+    formula. At most :data:`MAX_MEMO` cells are kept (the oldest are dropped first).
+    """
+
+    def __init__(self) -> None:
+        self._by_cell: dict[tuple[str, str, str], tuple[str, str, str]] = {}
+        self._lock = threading.Lock()
+
+    def note(self, caller: Any, error: CellError) -> None:
+        key = _caller_key(caller)
+        if key is None:
+            return
+        try:
+            formula = str(caller.formula)
+        except Exception:
+            formula = ""
+        with self._lock:
+            self._by_cell.pop(key, None)
+            if len(self._by_cell) >= MAX_MEMO:
+                del self._by_cell[next(iter(self._by_cell))]
+            self._by_cell[key] = (error.code, error.message, formula)
+
+    def message(self, cell: Any) -> str:
+        """The message behind the error ``cell`` shows, or "" if it shows none of ours."""
+        key = _caller_key(cell)
+        noted = None if key is None else self._by_cell.get(key)
+        if noted is None:
+            return ""
+        code, message, formula = noted
+        shown = cell.options(err_to_str=True).value
+        if shown != code or (formula and str(cell.formula) != formula):
+            return ""  # recalculated since, or another formula: that message is stale
+        return message
+
+    def __len__(self) -> int:
+        return len(self._by_cell)
+
+
 class ExcelData:
     """The data behind the custom functions of one Excel (COM server) process."""
 
@@ -100,6 +153,7 @@ class ExcelData:
         self.next_check = float("-inf")
         self.today: date = today() if today is not None else date.min
         self.results: dict[Hashable, Any] = {}
+        self.cell_errors = CellErrors()
         self.default_tolerance: float = 0.05
         self.loads = 0  # how many times the dataset was loaded (for tests and about)
         self.checks = 0  # how many times the store's revision was read
@@ -251,23 +305,57 @@ class ExcelData:
 DATA = ExcelData()
 
 
-def answer_from_cache(func: F) -> F:
-    """Wrap a custom function: results from :data:`DATA`, errors as messages in the cell.
+def answer_from_cache(func: F, *, remember: bool = True) -> F:
+    """Wrap a custom function: results from :data:`DATA`, errors as Excel errors.
 
     The hot path: one clock read (the store's revision is read at most once per
     ``check_every`` seconds, and every remembered result dropped when it changes), then
     one dictionary lookup by ``(function name, arguments)``. On a miss the function runs;
-    its value, or the message of an :class:`XlreportError` it raised, is remembered for
-    the same arguments (not when the store could not be read, and not for calls with a
-    range argument, which is a list). Any other exception becomes a short
-    ``#XLR! internal error`` message and is logged with its traceback, not remembered.
+    its value, or the :class:`~xlreport.excel.cells.CellError` of an
+    :class:`XlreportError` it raised, is remembered for the same arguments (not when the
+    store could not be read, and not for calls with a range argument, which is a list).
+    Any other exception becomes a short ``internal error`` one and is logged with its
+    traceback, not remembered. ``remember=False``: always run (for a function that reads
+    the workbook, not the store).
+
+    The wrapper takes one more, last, argument than ``func``: ``caller``, the calling
+    cell, which xlwings fills in and does not show in Excel. A failure is noted under it
+    (:class:`CellErrors`), and on Windows a :class:`CellError` reaches Excel as the error
+    value itself (:func:`~xlreport.excel.cells.excel_value`).
     """
     name = func.__name__
+    signature = inspect.signature(func)
+    arity = len(signature.parameters)
 
     @functools.wraps(func)
     def call(*args: Any) -> Any:
-        key: Hashable = None
-        try:
+        caller = None
+        if len(args) > arity:
+            caller, args = args[arity], args[:arity]
+        data = DATA
+        try:  # the hot path: a remembered result, no revision check due
+            if not remember or data.clock() >= data.next_check:
+                raise LookupError
+            value = data.results[(name, args)]
+        except (LookupError, TypeError):
+            value = _answer(func, name, args, remember)
+        if type(value) is CellError:
+            if caller is not None:
+                data.cell_errors.note(caller, value)
+            return excel_value(value)
+        return value
+
+    hidden = inspect.Parameter("caller", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None)
+    call.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*signature.parameters.values(), hidden]
+    )
+    return call  # type: ignore[return-value]
+
+
+def _answer(func: Callable[..., Any], name: str, args: tuple[Any, ...], remember: bool) -> Any:
+    key: Hashable = None
+    try:
+        if remember:
             data = DATA
             if data.clock() >= data.next_check:
                 data.refresh()
@@ -278,16 +366,14 @@ def answer_from_cache(func: F) -> F:
                 pass
             except TypeError:  # a range (list) argument cannot be a key
                 key = None
-            value = func(*args)
-        except StoreError as exc:
-            return message_for(exc, name)
-        except XlreportError as exc:
-            value = message_for(exc, name)
-        except Exception as exc:
-            logger.exception("%s%r failed", name, args)
-            return message_for(exc, name)
-        if key is not None:
-            DATA.remember(key, value)
-        return value
-
-    return call  # type: ignore[return-value]
+        value = func(*args)
+    except StoreError as exc:
+        return message_for(exc, name)
+    except XlreportError as exc:
+        value = message_for(exc, name)
+    except Exception as exc:
+        logger.exception("%s%r failed", name, args)
+        return message_for(exc, name)
+    if key is not None:
+        DATA.remember(key, value)
+    return value

@@ -45,11 +45,13 @@ from xlreport.progress.text import format_amount
 from xlreport.vintage import current_observations, visible_observations
 
 __all__ = [
+    "WINDOWS_ONLY",
     "XLR_ABOUT",
     "XLR_ANTICIPATED",
     "XLR_CAGR_ACTUAL",
     "XLR_CAGR_REQUIRED",
     "XLR_CONVERT",
+    "XLR_ERROR",
     "XLR_LATEST",
     "XLR_OBSERVATIONS",
     "XLR_PLANS",
@@ -64,21 +66,34 @@ __all__ = [
 ]
 
 CATEGORY = "xlreport"
+#: xlwings fills the wrapper's last argument with the calling cell and hides it in Excel
+CALLER_HELP = "The calling cell, filled in by xlwings (not shown in Excel)."
 F = TypeVar("F", bound=Callable[..., Any])
 
 ensure_log_file()
 
 
-def excel_function(help_text: str, *, returns: str = "value", **arg_help: str) -> Callable[[F], F]:
+def excel_function(
+    help_text: str,
+    *,
+    returns: str = "value",
+    remember: bool = True,
+    ranges: tuple[str, ...] = (),
+    **arg_help: str,
+) -> Callable[[F], F]:
     """Make ``func`` an Excel function: errors to the cell, results remembered per
-    arguments, xlwings help, and a spec for docs and ``xlreport excel functions``."""
+    arguments (unless ``remember=False``), xlwings help, and a spec for docs and
+    ``xlreport excel functions``. Arguments named in ``ranges`` arrive as xlwings Ranges
+    (the cell itself, not its value)."""
 
     def decorate(func: F) -> F:
         spec = spec_for(func, help_text, arg_help, returns)
         func.__doc__ = spec.help  # the Function Wizard's description of the function
-        wrapped: Any = _cache.answer_from_cache(func)
+        wrapped: Any = _cache.answer_from_cache(func, remember=remember)
+        wrapped = xw.arg("caller", doc=CALLER_HELP)(wrapped)
         for arg in reversed(spec.args):
-            wrapped = xw.arg(arg.name, doc=arg.help)(wrapped)
+            convert = ("range",) if arg.name in ranges else ()
+            wrapped = xw.arg(arg.name, *convert, doc=arg.help)(wrapped)
         wrapped = xw.func(category=CATEGORY)(wrapped)
         setattr(wrapped, SPEC_ATTRIBUTE, spec)
         return wrapped  # type: ignore[no-any-return]
@@ -435,9 +450,18 @@ BASIS_HELP += "the period average for a month or year."
 SOURCE_HELP = "Rate source, e.g. ECB (default: the setting) or a rate table you imported."
 
 
+#: The rate bases (:class:`xlreport.fx.when.Basis`), checked here so that a misspelt one
+#: is an argument error (#VALUE!), not a missing rate (#N/A).
+BASES = ("daily", "month-average", "year-average", "end-of-period")
+
+
 def _rate_query(when: Any, basis: Any, source: Any) -> tuple[Any, ...]:
     moment = to_when(when, "when")
     chosen_basis = None if basis is None else to_text(basis, "basis", default="") or None
+    if chosen_basis is not None and chosen_basis.strip().lower() not in BASES:
+        raise ArgumentError(
+            "basis", f"unknown basis {chosen_basis!r}: use one of {', '.join(BASES)}"
+        )
     chosen_source = None if source is None else to_text(source, "source", default="") or None
     return (moment, chosen_basis, chosen_source)
 
@@ -544,6 +568,28 @@ def XLR_ABOUT(field: Any = None) -> Any:
     if field is None:
         return [["item", "value"], *([k, v] for k, v in info.items())]
     return info[to_choice(field, "field", ABOUT_FIELDS, default="version")]
+
+
+# ---------------------------------------------------------------------- errors
+
+#: Functions of the xlwings workbook only: the Office add-in shows an error's message
+#: itself (hover the cell), so functions.json leaves these out.
+WINDOWS_ONLY = frozenset({"XLR_ERROR"})
+
+
+@excel_function(
+    "The message behind an #N/A or #VALUE! that an XLR_ function shows in a cell: what is "
+    "wrong and how to fix it. Empty if the cell shows no xlreport error.",
+    remember=False,  # it reads the workbook, and what a cell shows changes without the store
+    ranges=("cell",),
+    cell="The cell showing the error, e.g. B7 (a reference, not a value).",
+)
+def XLR_ERROR(cell: Any) -> Any:
+    if not hasattr(cell, "address") or not hasattr(cell, "options"):
+        raise ArgumentError("cell", "give a reference to one cell, such as B7")
+    if cell.count != 1:
+        raise ArgumentError("cell", f"{cell.address} has {cell.count} cells: give one, such as B7")
+    return _cache.DATA.cell_errors.message(cell)
 
 
 def show_message(text: str, title: str) -> None:

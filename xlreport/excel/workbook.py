@@ -147,6 +147,14 @@ DASHBOARD_EXAMPLES: tuple[Example, ...] = (
     Example("Data vintage (latest publication)", '=XLR_ABOUT("data_vintage")'),
     Example("Store revision", '=XLR_ABOUT("revision")'),
     Example("xlreport version", '=XLR_ABOUT("version")'),
+    # errors are Excel errors (#N/A here), IFERROR catches them, XLR_ERROR says why;
+    # {above} is the result cell of the example before
+    Example("An unknown target: #N/A", '=XLR_STATUS("no-such-target")'),
+    Example("Why the cell above shows an error", "=XLR_ERROR({above})"),
+    Example(
+        "The same, caught by IFERROR",
+        '=IFERROR(XLR_STATUS("no-such-target"),"(no such target)")',
+    ),
 )
 TABLE_EXAMPLE = '=XLR_PROGRESS("lingang-2025")'
 TARGETS_EXAMPLE = '=XLR_TARGETS("lingang-2025")'
@@ -162,6 +170,8 @@ INSTRUCTIONS = (
     "3. Generate monthly report writes the report of the previous month and tells where it went.",
     "4. Refresh data recalculates every XLR_ formula: after an import, a rate update, or on "
     "a new day.",
+    "5. A function that cannot answer shows #N/A (no such data) or #VALUE! (an argument to "
+    "fix), so IFERROR works; =XLR_ERROR(cell) beside it says why.",
     "Custom functions need Excel for Windows; the button also works on macOS. For Excel on "
     "the web and Mac functions, use the Office add-in (xlreport addin serve).",
 )
@@ -290,10 +300,11 @@ def _write(dest: Path, plan: WorkbookPlan, conf: list[tuple[str, object]], parts
     ws.write_string(top, 1, "Formula", head)
     ws.write_string(top, 2, "Result", head)
     for i, example in enumerate(DASHBOARD_EXAMPLES, start=top + 1):
+        formula = example.formula.replace("{above}", f"C{i}")  # row i-1, 1-based: i
         ws.write_string(i, 0, example.label)
-        ws.write_string(i, 1, example.formula, mono)
+        ws.write_string(i, 1, formula, mono)
         fmt = wb.add_format({"num_format": example.number_format, "align": "left"})
-        ws.write_formula(i, 2, example.formula, fmt if example.number_format else None, "")
+        ws.write_formula(i, 2, formula, fmt if example.number_format else None, "")
     row = top + len(DASHBOARD_EXAMPLES) + 2
     for label, formula in (
         ("Progress of the Lin-gang 2025 targets (spills):", TABLE_EXAMPLE),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import gc
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -230,10 +231,28 @@ def test_note_longer_than_an_excel_cell_is_refused_at_import_with_its_cell(
             dst.writestr(name, data)
     with pytest.raises(DataError) as info:
         read_dataset(path)
-    # before: read as its first 32,767 characters, silently (python-calamine cuts them)
+    # before: read as its first 32,767 characters, silently (python-calamine cuts them);
+    # the note is the last column of row 2: Sources has len(header) columns, A = 1
+    column = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[len(rows["Sources"][0]) - 1]
     assert str(info.value) == (
-        "long.xlsx: the workbook holds a text of 1,000,000 characters, more than the "
-        "32,767 an Excel cell holds (xlreport never cuts text); shorten it"
+        f"long.xlsx: sheet 'Sources', cell {column}2, holds a text of 1,000,000 characters, "
+        "more than the 32,767 an Excel cell holds (xlreport never cuts text); shorten it"
+    )
+    # the same text written into the sheet itself (an inline string) is found there
+    sheet = f"xl/worksheets/sheet{list(rows).index('Sources') + 1}.xml"  # xlsxwriter's names
+    inline, replaced = re.subn(
+        rb'<c r="%s2"([^>]*) t="s"><v>\d+</v></c>' % column.encode(),
+        rb'<c r="%s2"\1 t="inlineStr"><is><t>%s</t></is></c>' % (column.encode(), b"m" * 40_000),
+        parts[sheet],
+    )
+    assert replaced == 1
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in parts.items():
+            dst.writestr(name, inline if name == sheet else data)
+    with pytest.raises(DataError) as inlined:
+        read_dataset(path)
+    assert str(inlined.value).startswith(
+        f"long.xlsx: sheet 'Sources', cell {column}2, holds a text of 40,000 characters"
     )
     # from CSV the cell itself is named
     folder = write_csv_folder(tmp_path / "csv", rows)
@@ -244,6 +263,28 @@ def test_note_longer_than_an_excel_cell_is_refused_at_import_with_its_cell(
         read_dataset(folder)
     assert "sources.csv:2 (note): the text has 40,000 characters, more than the 32,767" in str(
         failed.value
+    )
+
+
+def test_a_long_text_in_a_sheet_that_is_not_read_still_refuses_the_workbook(
+    tmp_path: Path,
+) -> None:
+    rows = good_rows()
+    rows["Scratch"] = [["notes"], ["short"]]  # not one of the sheets xlreport reads
+    path = write_rows_workbook(tmp_path / "scratch.xlsx", rows)
+    with zipfile.ZipFile(path) as src:
+        parts = {n: src.read(n) for n in src.namelist()}
+    parts["xl/sharedStrings.xml"] = parts["xl/sharedStrings.xml"].replace(
+        b">short<", b">" + b"n" * 40_000 + b"<"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in parts.items():
+            dst.writestr(name, data)
+    with pytest.raises(DataError) as info:
+        read_dataset(path)
+    # no cell of a read sheet shows it, so no cell can be named: the workbook is refused
+    assert str(info.value).startswith(
+        "scratch.xlsx: the workbook holds a text of 40,000 characters, more than the 32,767"
     )
 
 

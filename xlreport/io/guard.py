@@ -203,6 +203,19 @@ def check_zip_container(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> None
         )
 
 
+def _locate_shared(
+    archive: zipfile.ZipFile, wanted: dict[str, str], exc: sheet_child.TooLongText
+) -> sheet_child.TooLongText:
+    """The too-long shared string's error, naming the first read cell that shows it."""
+    if exc.shared_index is None:
+        return exc
+    for name, part in wanted.items():
+        cell = sheet_child.find_shared_string(archive, part, exc.shared_index)
+        if cell is not None:
+            return sheet_child.TooLongText(f"sheet {name!r}, cell {cell},", exc.length, cell)
+    return exc  # not found in a sheet that is read: refuse the workbook as a whole
+
+
 def _scan_sheets(path: Path, sheets: list[str], limits: ReadLimits) -> None:
     """Stream every wanted sheet's XML and check it against the bounds (bounded memory).
 
@@ -212,13 +225,15 @@ def _scan_sheets(path: Path, sheets: list[str], limits: ReadLimits) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             parts = sheet_child.sheet_parts(archive)
-            for name in sheets:
-                if name in parts:
-                    part = sheet_child.sheet_part(archive, parts, name)
-                    sheet_child.scan_sheet(archive, part, name, limits.max_rows, limits.max_columns)
-                    sheet_child.scan_long_texts(archive, part, f"sheet {name!r}")
+            wanted = {n: sheet_child.sheet_part(archive, parts, n) for n in sheets if n in parts}
+            for name, part in wanted.items():
+                sheet_child.scan_sheet(archive, part, name, limits.max_rows, limits.max_columns)
+                sheet_child.scan_long_texts(archive, part, f"sheet {name!r}")
             if "xl/sharedStrings.xml" in archive.namelist():
-                sheet_child.scan_long_texts(archive, "xl/sharedStrings.xml", "the workbook")
+                try:
+                    sheet_child.scan_long_texts(archive, "xl/sharedStrings.xml", "the workbook")
+                except sheet_child.TooLongText as exc:
+                    raise _locate_shared(archive, wanted, exc) from None
     except sheet_child.TooLongText as exc:
         raise DataError(f"{path.name}: {exc}") from None
     except sheet_child.Unsafe as exc:

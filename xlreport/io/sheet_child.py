@@ -136,11 +136,36 @@ _ENTITY = re.compile(rb"&[#a-zA-Z0-9]+;")
 
 
 class TooLongText(Unsafe):
-    """A text longer than a cell holds (the message says what to do)."""
+    """A text longer than a cell holds (the message says what to do).
+
+    ``length`` is its number of characters; ``cell`` the reference of the cell holding it,
+    when known; ``shared_index`` its position in the workbook's shared strings, when it
+    was found there."""
+
+    def __init__(
+        self, where: str, length: int, cell: str | None = None, shared_index: int | None = None
+    ) -> None:
+        super().__init__(
+            f"{where} holds a text of {length:,} characters, more than the "
+            f"{MAX_CELL_TEXT:,} an Excel cell holds (xlreport never cuts text); shorten it"
+        )
+        self.length = length
+        self.cell = cell
+        self.shared_index = shared_index
+
+
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\b[^>]*?\br=\"([A-Za-z]{1,3}\d{1,7})\"")
+_SHARED_ITEM = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>/]")
 
 
 def scan_long_texts(archive: zipfile.ZipFile, part: str, label: str) -> None:
-    """Raise :class:`Unsafe` if a text in ``part`` is longer than a cell holds."""
+    """Raise :class:`TooLongText` if a text in ``part`` is longer than a cell holds.
+
+    In a sheet the error names the cell (the last cell tag before the text); in the
+    shared strings it carries the text's index, for :func:`find_shared_string`."""
+    shared = part.endswith("sharedStrings.xml")
+    last_cell: str | None = None
+    items_before = 0  # <si> elements in the chunks before this one
     with archive.open(part) as fh:
         buffer = b""
         while True:
@@ -155,13 +180,47 @@ def scan_long_texts(archive: zipfile.ZipFile, part: str, label: str) -> None:
             for m in _LONG_RUN.finditer(body):
                 text = _ENTITY.sub(b"&", m.group(1)).decode("utf-8", "replace")
                 if len(text) > MAX_CELL_TEXT:
-                    raise TooLongText(
-                        f"{label} holds a text of {len(text):,} characters, more than the "
-                        f"{MAX_CELL_TEXT:,} an Excel cell holds (xlreport never cuts text); "
-                        "shorten it"
-                    )
+                    if shared:
+                        index = items_before + len(_SHARED_ITEM.findall(body, 0, m.start())) - 1
+                        raise TooLongText(label, len(text), None, index)
+                    tags = _CELL_TAG.findall(body, 0, m.start())
+                    cell = tags[-1].decode("ascii").upper() if tags else last_cell
+                    where = f"{label}, cell {cell}," if cell else label
+                    raise TooLongText(where, len(text), cell)
+            if shared:
+                items_before += len(_SHARED_ITEM.findall(body))
+            else:
+                tags = _CELL_TAG.findall(body)
+                if tags:
+                    last_cell = tags[-1].decode("ascii").upper()
             if not chunk:
                 break
+
+
+def find_shared_string(archive: zipfile.ZipFile, part: str, index: int) -> str | None:
+    """The first cell of ``part`` (a sheet) showing shared string ``index``, or None."""
+    pattern = re.compile(
+        rb"<(?:[A-Za-z_][\w.-]*:)?c\b([^>]*)>\s*<(?:[A-Za-z_][\w.-]*:)?v>\s*%d\s*<" % index
+    )
+    with archive.open(part) as fh:
+        buffer = b""
+        while True:
+            chunk = fh.read(_CHUNK)
+            buffer += chunk
+            cut = buffer.rfind(b"<c") if chunk else len(buffer)
+            if cut <= 0:
+                if not chunk:
+                    break
+                continue
+            body, buffer = buffer[:cut], buffer[cut:]
+            for m in pattern.finditer(body):
+                attrs = m.group(1)
+                ref = re.search(rb'\br="([A-Za-z]{1,3}\d{1,7})"', attrs)
+                if ref and re.search(rb'\bt="s"', attrs):
+                    return ref.group(1).decode("ascii").upper()
+            if not chunk:
+                break
+    return None
 
 
 def scan_sheet(

@@ -270,6 +270,15 @@ class App:
             return self.settings.fred_url
         return feed.url
 
+    def _download_hint(self, source: str, official: str, address: str, given: str | None) -> str:
+        """What to check after a failed download: the address the user chose, if any."""
+        if given:
+            return f" (check the address given with --url: {address})"
+        if address != official:
+            setting = "XLREPORT_RATES_URL" if source == "ECB" else "XLREPORT_FRED_URL"
+            return f" (check the mirror set in {setting}, or unset it to use {official})"
+        return ""
+
     def _held_last_day(self, source: str) -> date | None:
         try:
             book = self.rate_book()
@@ -324,7 +333,9 @@ class App:
             table = feed.parse(got.content, f"the file from {address}")
             check_feed_table(feed, table, held_last_day=held_last, today=self.today())
         except (RateDownloadError, FxError, DataError) as exc:
-            message = f"{fail}: {exc}; {keep}"
+            message = (
+                f"{fail}: {exc}; {keep}{self._download_hint(feed.name, feed.url, address, url)}"
+            )
             store.note_rate_check(feed.name, url=address, at=now, error=message)
             raise RateDownloadError(message) from None
         first = table.first_day.astype(object)

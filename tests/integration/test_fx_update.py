@@ -102,7 +102,11 @@ def test_a_bad_download_keeps_the_rates_held_and_says_so(app: App, path: str, sa
     message = str(caught.value)
     assert says in message
     assert message.startswith("could not update ECB rates from http://127.0.0.1:")
-    assert message.endswith("the rates held (to 2026-11-30) stay in use")
+    # the address was the user's choice, so the message points at it
+    assert message.endswith(
+        f"the rates held (to 2026-11-30) stay in use (check the address given with --url: "
+        f"{server.url(path)})"
+    )
     assert "\n" not in message
     # nothing was replaced: the good file is still the one in use
     assert app.rate_book().last_published("CNY", "USD") == NOV_30
@@ -161,6 +165,11 @@ def test_auto_update_before_a_report_and_offline_goes_on_provisional(isolated: P
     # 2026-11-30 - 2026-10-30 = 31 days
     assert report.provisional == "provisional: rate of 2026-10-30 (31 days before the month's end)"
     assert any("could not update ECB rates" in n for n in offline.notes)
+    # a mirror from the settings failed: the note says which setting to check
+    assert any(
+        "(check the mirror set in XLREPORT_RATES_URL, or unset it to use https://" in n
+        for n in offline.notes
+    ), offline.notes
     # said where a reader looks: the cover, the summary and the currency sheet
     for sheet in ("Cover", "Summary", "Currency"):
         texts = sheet_texts(report.path, sheet)
@@ -203,7 +212,8 @@ def test_fx_update_cli_reports_one_line_and_exit_1_on_failure(isolated: Path) ->
     assert bad.returncode == 1
     assert bad.stderr.strip().splitlines() == [
         f"Error: could not update ECB rates from {server.url('/500')}: the server answered "
-        "HTTP 500 Internal Server Error; the rates held (to 2026-10-30) stay in use"
+        "HTTP 500 Internal Server Error; the rates held (to 2026-10-30) stay in use "
+        f"(check the address given with --url: {server.url('/500')})"
     ]
     assert good.returncode == 0, good.stderr
     assert "ECB rates updated" in good.stdout and "to 2026-11-30" in good.stdout

@@ -413,6 +413,7 @@ class App:
             month=m,
             as_of=day,
             template=template if template is not None else self.settings.template,
+            template_folders=[self.settings.data_dir / "templates"],
             currency=cur,
             out_dir=Path(out_dir) if out_dir is not None else self.settings.output_dir,
             pdf=pdf,

@@ -133,6 +133,12 @@ def test_report_sheet_writers_share_a_context_module_and_import_no_render() -> N
         assert "xlreport.report.render" not in imported, name
 
 
+def test_the_report_layer_reads_no_settings() -> None:
+    """The App hands the report everything (template folders, currency, output folder)."""
+    used = {name for name, _ in _imports()["report"]}
+    assert not any(n == "xlreport.settings" or n.startswith("xlreport.settings.") for n in used)
+
+
 def test_draft_uses_only_the_model_and_io() -> None:
     wrong = sorted(
         f"{where} imports {name}"

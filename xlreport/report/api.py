@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -67,6 +68,7 @@ def write_monthly_report(
     generated_at: datetime,
     as_of: date | None = None,
     template: str | Path | None = None,
+    template_folders: Sequence[Path] = (),
     currency: str = "USD",
     pdf: bool = False,
     plans: list[str] | None = None,
@@ -78,11 +80,13 @@ def write_monthly_report(
     ``as_of`` defaults to the month's last day. The store must be initialised
     (``xlreport init``). Files are replaced atomically. Rates the book has not published
     yet are replaced by the last published ones and the report says so (provisional).
+    A ``template`` given by name is looked up in ``template_folders``, then among the
+    built-in templates.
     """
     m = Month.parse(month)
     as_of = as_of or m.last_day
     check_month(str(m), as_of)
-    tpl = load_template(template)
+    tpl = load_template(template, folders=template_folders)
     folder = _prepare_folder(Path(out_dir))
     remove_stale_temporaries(folder)
     # observations come as columns, not model objects: for a large portfolio those

@@ -1,7 +1,8 @@
 """Report templates: a declarative TOML file (layout and theme), validated by pydantic.
 
 :func:`load_template` accepts a name (``default``: ``templates/default.toml``, or a file
-of that name in ``<data_dir>/templates``) or a path. Every problem in a template is
+of that name in one of the ``folders`` it is given: the App gives
+``<data_dir>/templates``) or a path. Every problem in a template is
 listed at once in one :class:`~xlreport.errors.TemplateError`: the key path, what is
 wrong and what is accepted. Keys are documented in ``docs/templates.md``.
 """
@@ -15,6 +16,7 @@ import stat
 import struct
 import tomllib
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -22,7 +24,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from xlreport.errors import Problem, TemplateError, shown
 from xlreport.report.columns import COLUMNS
-from xlreport.settings import get_settings
 
 __all__ = [
     "BUILTIN_TEMPLATE_DIR",
@@ -376,32 +377,35 @@ def parse_template(raw: dict[str, Any], folder: Path, *, origin: str) -> Templat
     return template
 
 
-def _search_dirs() -> list[Path]:
-    return [get_settings().data_dir / "templates", BUILTIN_TEMPLATE_DIR]
+DEFAULT_TEMPLATE = "default"
 
 
-def find_template(name_or_path: str | Path | None) -> Path:
-    """The file of a template given by name or path (``None``: the configured one)."""
-    spec = str(name_or_path) if name_or_path is not None else get_settings().template
+def find_template(name_or_path: str | Path | None, folders: Sequence[Path] = ()) -> Path:
+    """The file of a template given by name or path (``None``: ``default``); a name is
+    looked up in ``folders`` first, then among the built-in templates."""
+    spec = str(name_or_path) if name_or_path is not None else DEFAULT_TEMPLATE
     path = Path(spec).expanduser()
     if path.suffix == ".toml" or path.parent != Path(".") or path.is_file():
         if not path.is_file():
             raise TemplateError(f"template file {path} does not exist; give a .toml file path")
         return path
-    for folder in _search_dirs():
+    search = [*folders, BUILTIN_TEMPLATE_DIR]
+    for folder in search:
         candidate = folder / f"{spec}.toml"
         if candidate.is_file():
             return candidate
-    known = sorted({p.stem for d in _search_dirs() if d.is_dir() for p in d.glob("*.toml")})
+    known = sorted({p.stem for d in search if d.is_dir() for p in d.glob("*.toml")})
     raise TemplateError(
         f"no template named {spec!r}; known templates: {', '.join(known) or 'none'}; "
         "or give the path of a .toml file"
     )
 
 
-def load_template(name_or_path: str | Path | None = None) -> Template:
-    """Find, read and validate a template (see module docstring)."""
-    path = find_template(name_or_path)
+def load_template(
+    name_or_path: str | Path | None = None, *, folders: Sequence[Path] = ()
+) -> Template:
+    """Find (see :func:`find_template`), read and validate a template."""
+    path = find_template(name_or_path, folders)
     try:
         if path.stat().st_size > MAX_TEMPLATE_BYTES:
             raise TemplateError(

@@ -25,9 +25,9 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from xlreport.errors import AddinError, StoreError, XlreportError
+from xlreport.errors import AddinError, StoreError
 from xlreport.excel import cache as excel_cache
-from xlreport.excel.cells import BAD_NAME, BAD_VALUE, logger, message_for
+from xlreport.excel.cells import BAD_NAME, BAD_VALUE, CellError, message_for
 
 __all__ = ["MAX_ARGS", "CallError", "run_calls"]
 
@@ -104,16 +104,11 @@ def _call_one(name: str, args: list[Any]) -> Any:
         return data.results[key]
     except KeyError:
         pass
-    try:
-        value = func(*args)
-    except StoreError as exc:  # not remembered: the store may come back
-        return _error(exc, name)
-    except XlreportError as exc:
-        value = _error(exc, name)
-    except Exception as exc:
-        logger.exception("%s%r failed", name, args)
-        return _error(exc, name)
-    data.remember(key, value)
+    value, keep = excel_cache.run_guarded(func, name, args)
+    if isinstance(value, CellError):
+        value = {"error": value.message, "code": value.code}
+    if keep:
+        data.remember(key, value)
     return value
 
 

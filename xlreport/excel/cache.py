@@ -24,7 +24,7 @@ import functools
 import inspect
 import threading
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from xlreport.model import Dataset, Observation, Plan
     from xlreport.store import Store
 
-__all__ = ["DATA", "CellErrors", "ExcelData", "Snapshot", "answer_from_cache"]
+__all__ = ["DATA", "CellErrors", "ExcelData", "Snapshot", "answer_from_cache", "run_guarded"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -352,28 +352,41 @@ def answer_from_cache(func: F, *, remember: bool = True) -> F:
     return call  # type: ignore[return-value]
 
 
+def run_guarded(func: Callable[..., Any], name: str, args: Sequence[Any]) -> tuple[Any, bool]:
+    """``func(*args)`` as a cell sees it: ``(value, keep)``. A value, or the
+    :class:`~xlreport.excel.cells.CellError` of an :class:`XlreportError`, is kept
+    (``keep``: worth remembering for the same arguments); a store that cannot be read, or
+    an internal error (logged with its traceback), is not."""
+    try:
+        return func(*args), True
+    except StoreError as exc:  # not remembered: the store may come back
+        return message_for(exc, name), False
+    except XlreportError as exc:
+        return message_for(exc, name), True
+    except Exception as exc:
+        logger.exception("%s%r failed", name, tuple(args))
+        return message_for(exc, name), False
+
+
 def _answer(func: Callable[..., Any], name: str, args: tuple[Any, ...], remember: bool) -> Any:
     key: Hashable = None
-    try:
-        if remember:
-            data = DATA
+    if remember:
+        data = DATA
+        try:
             if data.clock() >= data.next_check:
                 data.refresh()
-            key = (name, args)
-            try:
-                return data.results[key]
-            except KeyError:
-                pass
-            except TypeError:  # a range (list) argument cannot be a key
-                key = None
-        value = func(*args)
-    except StoreError as exc:
-        return message_for(exc, name)
-    except XlreportError as exc:
-        value = message_for(exc, name)
-    except Exception as exc:
-        logger.exception("%s%r failed", name, args)
-        return message_for(exc, name)
-    if key is not None:
+        except Exception as exc:  # not remembered: the next call checks again
+            if not isinstance(exc, XlreportError):
+                logger.exception("%s%r: reading the data failed", name, args)
+            return message_for(exc, name)
+        key = (name, args)
+        try:
+            return data.results[key]
+        except KeyError:
+            pass
+        except TypeError:  # a range (list) argument cannot be a key
+            key = None
+    value, keep = run_guarded(func, name, args)
+    if keep and key is not None:
         DATA.remember(key, value)
     return value

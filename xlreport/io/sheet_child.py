@@ -28,7 +28,7 @@ import posixpath
 import re
 import sys
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 _CHUNK = 1 << 22
@@ -158,6 +158,34 @@ _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\b[^>]*?\br=\"([A-Za-z]{1,3}\d
 _SHARED_ITEM = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>/]")
 
 
+_CELL_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s>]")
+
+
+def _pieces(
+    archive: zipfile.ZipFile, part: str, boundary: re.Pattern[bytes] | None = None
+) -> Iterator[bytes]:
+    """The XML of ``part`` in pieces of about 4 MB, each cut just before a tag (or just
+    before a match of ``boundary``), so that no tag is split between two pieces."""
+    with archive.open(part) as fh:
+        buffer = b""
+        while True:
+            chunk = fh.read(_CHUNK)
+            buffer += chunk
+            if not chunk:
+                if buffer:
+                    yield buffer
+                return
+            if boundary is None:
+                cut = buffer.rfind(b"<")
+            else:
+                tail = max(0, len(buffer) - _CHUNK)
+                starts = [m.start() for m in boundary.finditer(buffer, tail)]
+                cut = starts[-1] if starts else -1
+            if cut > 0:
+                yield buffer[:cut]
+                buffer = buffer[cut:]
+
+
 def scan_long_texts(archive: zipfile.ZipFile, part: str, label: str) -> None:
     """Raise :class:`TooLongText` if a text in ``part`` is longer than a cell holds.
 
@@ -165,36 +193,22 @@ def scan_long_texts(archive: zipfile.ZipFile, part: str, label: str) -> None:
     shared strings it carries the text's index, for :func:`find_shared_string`."""
     shared = part.endswith("sharedStrings.xml")
     last_cell: str | None = None
-    items_before = 0  # <si> elements in the chunks before this one
-    with archive.open(part) as fh:
-        buffer = b""
-        while True:
-            chunk = fh.read(_CHUNK)
-            buffer += chunk
-            cut = buffer.rfind(b"<") if chunk else len(buffer)
-            if cut <= 0:
-                if not chunk:
-                    break
-                continue
-            body, buffer = buffer[:cut], buffer[cut:]
-            for m in _LONG_RUN.finditer(body):
-                text = _ENTITY.sub(b"&", m.group(1)).decode("utf-8", "replace")
-                if len(text) > MAX_CELL_TEXT:
-                    if shared:
-                        index = items_before + len(_SHARED_ITEM.findall(body, 0, m.start())) - 1
-                        raise TooLongText(label, len(text), None, index)
-                    tags = _CELL_TAG.findall(body, 0, m.start())
-                    cell = tags[-1].decode("ascii").upper() if tags else last_cell
-                    where = f"{label}, cell {cell}," if cell else label
-                    raise TooLongText(where, len(text), cell)
-            if shared:
-                items_before += len(_SHARED_ITEM.findall(body))
-            else:
-                tags = _CELL_TAG.findall(body)
-                if tags:
-                    last_cell = tags[-1].decode("ascii").upper()
-            if not chunk:
-                break
+    items_before = 0  # <si> elements in the pieces before this one
+    for body in _pieces(archive, part):
+        for m in _LONG_RUN.finditer(body):
+            text = _ENTITY.sub(b"&", m.group(1)).decode("utf-8", "replace")
+            if len(text) > MAX_CELL_TEXT:
+                if shared:
+                    index = items_before + len(_SHARED_ITEM.findall(body, 0, m.start())) - 1
+                    raise TooLongText(label, len(text), None, index)
+                tags = _CELL_TAG.findall(body, 0, m.start())
+                cell = tags[-1].decode("ascii").upper() if tags else last_cell
+                where = f"{label}, cell {cell}," if cell else label
+                raise TooLongText(where, len(text), cell)
+        if shared:
+            items_before += len(_SHARED_ITEM.findall(body))
+        elif tags := _CELL_TAG.findall(body):
+            last_cell = tags[-1].decode("ascii").upper()
 
 
 def find_shared_string(archive: zipfile.ZipFile, part: str, index: int) -> str | None:
@@ -202,24 +216,12 @@ def find_shared_string(archive: zipfile.ZipFile, part: str, index: int) -> str |
     pattern = re.compile(
         rb"<(?:[A-Za-z_][\w.-]*:)?c\b([^>]*)>\s*<(?:[A-Za-z_][\w.-]*:)?v>\s*%d\s*<" % index
     )
-    with archive.open(part) as fh:
-        buffer = b""
-        while True:
-            chunk = fh.read(_CHUNK)
-            buffer += chunk
-            cut = buffer.rfind(b"<c") if chunk else len(buffer)
-            if cut <= 0:
-                if not chunk:
-                    break
-                continue
-            body, buffer = buffer[:cut], buffer[cut:]
-            for m in pattern.finditer(body):
-                attrs = m.group(1)
-                ref = re.search(rb'\br="([A-Za-z]{1,3}\d{1,7})"', attrs)
-                if ref and re.search(rb'\bt="s"', attrs):
-                    return ref.group(1).decode("ascii").upper()
-            if not chunk:
-                break
+    for body in _pieces(archive, part, _CELL_START):  # a cell and its value stay together
+        for m in pattern.finditer(body):
+            attrs = m.group(1)
+            ref = re.search(rb'\br="([A-Za-z]{1,3}\d{1,7})"', attrs)
+            if ref and re.search(rb'\bt="s"', attrs):
+                return ref.group(1).decode("ascii").upper()
     return None
 
 

@@ -213,6 +213,25 @@ def test_error_messages_echo_only_a_short_escaped_piece_of_a_cell(
 # --------------------------------------------------------------- long text, CSV limits
 
 
+def _with_long_shared_string(path: Path, length: int) -> dict[str, bytes]:
+    """Replace the shared string "short" of the workbook at ``path`` by ``length`` n's
+    (xlsxwriter and openpyxl both cut text at 32,767, so the XML is edited); returns
+    the workbook's parts as written."""
+    with zipfile.ZipFile(path) as src:
+        parts = {n: src.read(n) for n in src.namelist()}
+    parts["xl/sharedStrings.xml"] = parts["xl/sharedStrings.xml"].replace(
+        b">short<", b">" + b"n" * length + b"<"
+    )
+    _write_parts(path, parts)
+    return parts
+
+
+def _write_parts(path: Path, parts: dict[str, bytes]) -> None:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in parts.items():
+            dst.writestr(name, data)
+
+
 def test_note_longer_than_an_excel_cell_is_refused_at_import_with_its_cell(
     tmp_path: Path,
 ) -> None:
@@ -220,15 +239,7 @@ def test_note_longer_than_an_excel_cell_is_refused_at_import_with_its_cell(
     rows["Sources"][0].append("note")
     rows["Sources"][1].append("short")
     path = write_rows_workbook(tmp_path / "long.xlsx", rows)
-    # xlsxwriter and openpyxl both cut text at 32,767: put the long note into the XML
-    with zipfile.ZipFile(path) as src:
-        parts = {n: src.read(n) for n in src.namelist()}
-    parts["xl/sharedStrings.xml"] = parts["xl/sharedStrings.xml"].replace(
-        b">short<", b">" + b"n" * 1_000_000 + b"<"
-    )
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name, data in parts.items():
-            dst.writestr(name, data)
+    parts = _with_long_shared_string(path, 1_000_000)
     with pytest.raises(DataError) as info:
         read_dataset(path)
     # before: read as its first 32,767 characters, silently (python-calamine cuts them);
@@ -246,9 +257,7 @@ def test_note_longer_than_an_excel_cell_is_refused_at_import_with_its_cell(
         parts[sheet],
     )
     assert replaced == 1
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name, data in parts.items():
-            dst.writestr(name, inline if name == sheet else data)
+    _write_parts(path, {**parts, sheet: inline})
     with pytest.raises(DataError) as inlined:
         read_dataset(path)
     assert str(inlined.value).startswith(
@@ -272,14 +281,7 @@ def test_a_long_text_in_a_sheet_that_is_not_read_still_refuses_the_workbook(
     rows = good_rows()
     rows["Scratch"] = [["notes"], ["short"]]  # not one of the sheets xlreport reads
     path = write_rows_workbook(tmp_path / "scratch.xlsx", rows)
-    with zipfile.ZipFile(path) as src:
-        parts = {n: src.read(n) for n in src.namelist()}
-    parts["xl/sharedStrings.xml"] = parts["xl/sharedStrings.xml"].replace(
-        b">short<", b">" + b"n" * 40_000 + b"<"
-    )
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name, data in parts.items():
-            dst.writestr(name, data)
+    _with_long_shared_string(path, 40_000)
     with pytest.raises(DataError) as info:
         read_dataset(path)
     # no cell of a read sheet shows it, so no cell can be named: the workbook is refused

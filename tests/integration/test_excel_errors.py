@@ -64,10 +64,21 @@ class Cell:
 
     sheet: Sheet
     address: str
-    formula: str = ""
+    text: str = ""  # the formula of each of its cells
     shown: Any = None  # what the cell shows, as xlwings reads it with err_to_str=True
     count: int = 1
     reads: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def formula(self) -> Any:
+        """As xlwings: a cell's formula, or rows of tuples for several cells."""
+        if ":" not in self.address:
+            return self.text
+        return ((self.text, self.text), (self.text, self.text))  # enough rows for a test
+
+    @formula.setter
+    def formula(self, text: str) -> None:
+        self.text = text
 
     def options(self, **kwargs: Any) -> Cell:
         self.reads.append(kwargs)
@@ -227,6 +238,17 @@ def test_xlr_error_is_empty_once_the_cell_no_longer_shows_that_error(data: Excel
     assert call(f.XLR_ERROR, b7, caller=cell("C7")) == ""
     # a cell that never failed
     assert call(f.XLR_ERROR, cell("D1", "=1+1"), caller=cell("C1")) == ""
+
+
+def test_an_array_formula_s_error_is_found_from_its_top_left_cell(data: ExcelData) -> None:
+    # a legacy array formula over A10:K40 is called with that whole range as its caller;
+    # its error shows in every cell, and XLR_ERROR is pointed at the first one
+    table = cell("$A$10:$K$40", '=XLR_PROGRESS("no-such-plan")')
+    answer = call(f.XLR_PROGRESS, "no-such-plan", caller=table)
+    assert answer.code == "#N/A"
+    a10 = cell("$A$10", table.text)
+    a10.shown = "#N/A"
+    assert call(f.XLR_ERROR, a10, caller=cell("$M$10")).startswith("unknown plan 'no-such-plan'")
 
 
 def test_xlr_error_wants_one_cell(data: ExcelData) -> None:

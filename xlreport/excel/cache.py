@@ -73,11 +73,28 @@ def _default_app() -> App:
 
 
 def _caller_key(cell: Any) -> tuple[str, str, str] | None:
-    """(book, sheet, address) of an xlwings Range, or None when it is not a cell's."""
+    """(book, sheet, address of the top-left cell) of an xlwings Range, or None when it
+    is not a cell's. An array formula's caller is its whole range, and its error shows in
+    the top-left cell: that is the cell ``XLR_ERROR`` is pointed at."""
     try:
-        return (str(cell.sheet.book.name), str(cell.sheet.name), str(cell.address))
+        top_left = str(cell.address).split(":")[0]
+        return (str(cell.sheet.book.name), str(cell.sheet.name), top_left)
     except Exception:  # called from VBA or the Function Wizard: no calling cell
         return None
+
+
+def _first_formula(cell: Any) -> str:
+    """The formula of a Range's top-left cell (xlwings gives a multi-cell Range's
+    formulas as rows of tuples), or "" when it cannot be read."""
+    try:
+        formula = cell.formula
+    except Exception:
+        return ""
+    while isinstance(formula, tuple | list):
+        if not formula:
+            return ""
+        formula = formula[0]
+    return str(formula)
 
 
 class CellErrors:
@@ -98,10 +115,7 @@ class CellErrors:
         key = _caller_key(caller)
         if key is None:
             return
-        try:
-            formula = str(caller.formula)
-        except Exception:
-            formula = ""
+        formula = _first_formula(caller)
         with self._lock:
             self._by_cell.pop(key, None)
             if len(self._by_cell) >= MAX_MEMO:
@@ -116,7 +130,7 @@ class CellErrors:
             return ""
         code, message, formula = noted
         shown = cell.options(err_to_str=True).value
-        if shown != code or (formula and str(cell.formula) != formula):
+        if shown != code or (formula and _first_formula(cell) != formula):
             return ""  # recalculated since, or another formula: that message is stale
         return message
 

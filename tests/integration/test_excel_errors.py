@@ -276,3 +276,16 @@ def test_the_office_add_in_leaves_xlr_error_out() -> None:
     # the add-in's errors carry their message themselves (hover the cell)
     names = {fn["id"] for fn in build_metadata()["functions"]}
     assert "XLR_ERROR" not in names and "XLR_STATUS" in names
+
+
+def test_the_noted_messages_are_bounded_oldest_first(
+    data: ExcelData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "MAX_NOTED_ERRORS", 3)
+    cells = [cell(f"B{row}", '=XLR_SHARE("nope")') for row in range(1, 6)]
+    for c in cells:
+        call(f.XLR_SHARE, "nope", caller=c)
+    assert len(data.cell_errors) == 3
+    # B1 and B2 were dropped to make room; B3 to B5 are still known
+    said = [call(f.XLR_ERROR, c, caller=cell("C1")) for c in cells]
+    assert [bool(s) for s in said] == [False, False, True, True, True]

@@ -47,6 +47,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 #: Keep at most this many (as_of, tolerance) progress tables and rate quotes per revision.
 MAX_PROGRESS_TABLES = 64
 MAX_MEMO = 100_000
+#: Keep the messages of at most this many failed cells (about 15 MB at the most).
+MAX_NOTED_ERRORS = 20_000
 
 
 @dataclass
@@ -104,7 +106,7 @@ class CellErrors:
     ``#VALUE!``), which has no room for text. :func:`answer_from_cache` therefore notes
     each failure under its calling cell (xlwings' ``caller``), with the cell's formula,
     and :meth:`message` gives it back while that cell still shows that error from that
-    formula. At most :data:`MAX_MEMO` cells are kept (the oldest are dropped first).
+    formula. At most :data:`MAX_NOTED_ERRORS` cells are kept (the oldest go first).
     """
 
     def __init__(self) -> None:
@@ -118,7 +120,7 @@ class CellErrors:
         formula = _first_formula(caller)
         with self._lock:
             self._by_cell.pop(key, None)
-            if len(self._by_cell) >= MAX_MEMO:
+            if len(self._by_cell) >= MAX_NOTED_ERRORS:
                 del self._by_cell[next(iter(self._by_cell))]
             self._by_cell[key] = (error.code, error.message, formula)
 

@@ -25,6 +25,7 @@ from xlreport.excel.workbook import (
     read_template,
     write_addin_workbook,
 )
+from xlreport.excel.wrappers import udf_module
 
 COMMITTED = Path(__file__).resolve().parents[2] / "workbooks" / "xlreport.xlsm"
 RUN_PYTHON_LINE = 'RunPython "import xlreport.excel.macros as m; m.generate_report()"'
@@ -86,7 +87,10 @@ def test_the_button_macro_calls_the_report_through_runpython(which: str, fresh: 
 
 
 def test_the_committed_workbook_is_what_the_generator_writes(fresh: Path) -> None:
-    assert _modules(COMMITTED)["Module1.bas"] == _modules(fresh)["Module1.bas"]
+    committed, written = _modules(COMMITTED), _modules(fresh)
+    assert set(committed) == set(written)
+    for name in ("Module1.bas", "ThisWorkbook.cls", "xlwings_udfs.bas"):
+        assert committed[name] == written[name], name
     assert _conf(COMMITTED) == _conf(fresh)
     fresh_sheet = openpyxl.load_workbook(fresh)["Dashboard"]
     committed_sheet = openpyxl.load_workbook(COMMITTED)["Dashboard"]
@@ -104,7 +108,10 @@ def test_module1_source_is_purged_of_pcode(fresh: Path) -> None:
     modules = {m.name: m for m in list_modules(decompress(ole.openstream("VBA/dir").read()))}
     assert modules["Module1"].offset == 0  # the stream is the compressed source alone
     assert ole.openstream("VBA/_VBA_PROJECT").read() == bytes.fromhex("cc61ffff000100")
-    assert set(modules) == {"ThisWorkbook", "Sheet1", "Module1", "Sheet2", "xlwings", "Dictionary"}
+    assert modules["xlwings_udfs"].offset == 0  # added as source alone, as xlwings adds its own
+    assert set(modules) == {
+        "ThisWorkbook", "Sheet1", "Module1", "Sheet2", "xlwings", "Dictionary", "xlwings_udfs",
+    }  # fmt: skip
 
 
 def test_xlwings_conf_names_the_function_module(fresh: Path) -> None:
@@ -169,6 +176,31 @@ def test_refresh_recalculates_every_formula_also_after_the_report(which: str, fr
     assert report.index("RunPython") < report.index("Application.CalculateFull")
 
 
+@pytest.mark.parametrize("which", ["fresh", "committed"])
+def test_the_functions_work_without_importing_them(which: str, fresh: Path) -> None:
+    """The workbook carries xlwings' wrapper module for every function (so a formula
+    works once macros are enabled, with no Trust access to the VBA project), and gives
+    the Function Wizard their help when it opens."""
+    modules = _modules(fresh if which == "fresh" else COMMITTED)
+    specs = list_functions(functions)
+    # as VBA stores it: the Attribute VB_Name line first, no blank line at the end
+    assert modules["xlwings_udfs.bas"].rstrip("\n") == udf_module(specs, UDF_MODULE).rstrip("\n")
+    this = modules["ThisWorkbook.cls"]
+    opening = this[this.index("Private Sub Workbook_Open()") :]
+    assert opening.index("DescribeFunctions") < opening.index("Application.CalculateFull")
+    module1 = modules["Module1.bas"]
+    describe = module1[module1.index("Sub DescribeFunctions()") :]
+    assert describe.index("unchanged = ThisWorkbook.Saved") < describe.index("MacroOptions")
+    assert describe.rstrip().endswith("ThisWorkbook.Saved = unchanged\nEnd Sub")
+    for spec in specs:
+        start = describe.index(f"""Macro:="'" & ThisWorkbook.Name & "'!{spec.name}", _""")
+        end = describe.find("Application.MacroOptions", start)
+        statement = describe[start : end if end > 0 else None]
+        assert 'Description:="' + spec.help.replace('"', '""') + '"' in statement
+        for arg in spec.args:  # VBA doubles a quote inside a string
+            assert '"' + arg.help.replace('"', '""') + '"' in statement, (spec.name, arg.name)
+
+
 def test_dashboard_formulas_use_known_functions_and_seed_ids(fresh: Path) -> None:
     sheet = openpyxl.load_workbook(fresh)["Dashboard"]
     formulas = [
@@ -216,6 +248,13 @@ def test_libreoffice_loads_the_vba_project_and_wires_the_button(
         content = zf.read("content.xml").decode()
     assert "Sub GenerateMonthlyReport()" in module1
     assert "import xlreport.excel.macros as m; m.generate_report()" in module1
+    # LibreOffice reads the added module from the project's dir stream too
+    with zipfile.ZipFile(tmp_path / "xlreport.ods") as zf:
+        wrappers = zf.read("Basic/VBAProject/xlwings_udfs.xml").decode()
+    assert 'script:moduleType="normal"' in wrappers
+    assert "Function XLR_STATUS(target, Optional field, Optional as_of, Optional tolerance)" in (
+        wrappers
+    )
     assert "vnd.sun.star.script:VBAProject.Module1.GenerateMonthlyReport" in content
 
 

@@ -17,7 +17,14 @@ from hypothesis import strategies as st
 
 from xlreport.errors import OutputError, TemplateError
 from xlreport.excel.cfb import write_compound_file
-from xlreport.excel.vba import compress, decompress, read_module_source, replace_module_source
+from xlreport.excel.vba import (
+    add_module,
+    compress,
+    decompress,
+    list_modules,
+    read_module_source,
+    replace_module_source,
+)
 from xlreport.excel.workbook import read_template
 
 with warnings.catch_warnings():  # oletools 0.60 uses a pyparsing API deprecated since 3.3
@@ -95,6 +102,37 @@ def test_replacing_a_module_keeps_the_rest_of_the_project() -> None:
         replace_module_source(project, "Module9", "")
     with pytest.raises(TemplateError, match="cp1252"):
         replace_module_source(project, "Module1", "' 亿\n")
+
+
+def test_a_new_module_is_added_as_xlwings_adds_its_own() -> None:
+    project = read_template().vba_project
+    code = "Function Twice(x)\n    Twice = 2 * x\nEnd Function\n"
+    new = add_module(project, "xlwings_udfs", code)
+    assert read_module_source(new, "xlwings_udfs") == (
+        'Attribute VB_Name = "xlwings_udfs"\r\nFunction Twice(x)\r\n    Twice = 2 * x\r\n'
+        "End Function\r\n"
+    )
+    ole = olefile.OleFileIO(io.BytesIO(new))
+    dir_data = decompress(ole.openstream("VBA/dir").read())
+    modules = {m.name: m for m in list_modules(dir_data)}
+    # the template's six modules and the new one, which (like xlwings' own module in
+    # the template) is source only: its source starts at offset 0, no compiled p-code
+    assert list(modules) == [
+        "ThisWorkbook", "Sheet1", "Module1", "Sheet2", "xlwings", "Dictionary", "xlwings_udfs",
+    ]  # fmt: skip
+    assert modules["xlwings_udfs"].offset == 0 == modules["xlwings"].offset
+    # PROJECTMODULES (id 0x000F, size 2) counts 7: b"\x0f\x00" + size + count
+    assert b"\x0f\x00\x02\x00\x00\x00\x07\x00" in dir_data
+    project_text = ole.openstream("PROJECT").read().decode("cp1252")
+    assert "\r\nClass=Dictionary\r\nModule=xlwings_udfs\r\nName=" in project_text
+    assert "\r\nxlwings_udfs=0, 0, 0, 0, C\r\n" in project_text
+    name_map = ole.openstream("PROJECTwm").read()
+    assert name_map.endswith(b"xlwings_udfs\x00" + "xlwings_udfs".encode("utf-16-le") + b"\x00" * 4)
+    # every other module is unchanged
+    for name in ("Module1", "xlwings", "Dictionary", "ThisWorkbook"):
+        assert read_module_source(new, name) == read_module_source(project, name)
+    with pytest.raises(TemplateError, match="already has a module 'xlwings_udfs'"):
+        add_module(new, "xlwings_udfs", code)
 
 
 def test_the_template_is_what_xlwings_quickstart_standalone_makes(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ import pytest
 
 import xlreport.excel.functions as functions
 from xlreport.excel.catalog import list_functions
+from xlreport.excel.wrappers import udf_module
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "udf_wrappers.bas"
 MODULE = "xlreport.excel.functions"
@@ -99,6 +100,16 @@ def test_generated_vba_matches_the_reviewed_golden_file(
     if os.environ.get("UPDATE_GOLDEN") == "1":
         GOLDEN.write_text(text, encoding="utf-8", newline="\n")
     assert text == _normalise(GOLDEN.read_text(encoding="utf-8"))
+
+
+def test_the_workbook_carries_the_module_xlwings_would_import(
+    windows_functions: tuple[Any, types.ModuleType],
+) -> None:
+    """xlreport writes the wrappers into the workbook itself (no Import Functions, no
+    Trust access to the VBA project); they must be xlwings' own text, line by line, so
+    that a later import replaces them with the same."""
+    udfs, module = windows_functions
+    assert udf_module(list_functions(functions), MODULE) == generate_module(udfs, module)
 
 
 def test_every_function_has_a_wrapper_calling_our_module(

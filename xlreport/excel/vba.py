@@ -23,6 +23,7 @@ from xlreport.excel.cfb import write_compound_file
 
 __all__ = [
     "VbaModule",
+    "add_module",
     "compress",
     "decompress",
     "list_modules",
@@ -36,6 +37,8 @@ _PROJECTCODEPAGE = 0x0003
 _MODULESTREAMNAME = 0x001A
 _MODULEOFFSET = 0x0031
 _MODULENAME = 0x0019
+_PROJECTMODULES = 0x000F
+_TERMINATOR = struct.pack("<HI", 0x0010, 0)  # the end of the dir stream (2.3.4.2)
 
 
 # ------------------------------------------------------------------ MS-OVBA compression
@@ -235,3 +238,78 @@ def replace_module_source(project: bytes, name: str, code: str) -> bytes:
     streams["VBA/dir"] = compress(bytes(patched))
     streams[f"VBA/{module.stream}"] = compress(encoded)
     return write_compound_file(streams)
+
+
+def _record(rid: int, data: bytes) -> bytes:
+    return struct.pack("<HI", rid, len(data)) + data
+
+
+def add_module(project: bytes, name: str, code: str) -> bytes:
+    """A copy of the VBA project with a new standard module ``name`` holding ``code``.
+
+    The module is added as xlwings adds its own module to its templates: source only
+    (``MODULEOFFSET`` 0, no p-code, which Office compiles on opening since the project's
+    ``_VBA_PROJECT`` stream carries no performance cache). The records follow MS-OVBA
+    2.3.4.2.3.2 (``MODULE``), the project's module count is raised, and the ``PROJECT``
+    and ``PROJECTwm`` streams name the module, as the VBA editor writes them.
+    """
+    streams = _open(project)
+    dir_data = decompress(streams["VBA/dir"])
+    codepage = _codepage(dir_data)
+    if any(m.name.lower() == name.lower() for m in list_modules(dir_data)):
+        raise TemplateError(f"the VBA project already has a module {name!r}")
+    if not dir_data.endswith(_TERMINATOR):
+        raise TemplateError("the VBA project's dir stream does not end as MS-OVBA requires")
+    counts = [(at, data) for rid, at, data in _records(dir_data) if rid == _PROJECTMODULES]
+    if len(counts) != 1:
+        raise TemplateError("the VBA project's dir stream has no PROJECTMODULES record")
+    at, data = counts[0]
+    mbcs, unicode = name.encode(codepage), name.encode("utf-16-le")
+    module = b"".join(
+        (
+            _record(_MODULENAME, mbcs),
+            _record(0x0047, unicode),  # MODULENAMEUNICODE
+            _record(_MODULESTREAMNAME, mbcs),
+            _record(0x0032, unicode),
+            _record(0x001C, b""),  # MODULEDOCSTRING, then its unicode form
+            _record(0x0048, b""),
+            _record(_MODULEOFFSET, struct.pack("<I", 0)),
+            _record(0x001E, struct.pack("<I", 0)),  # MODULEHELPCONTEXT
+            _record(0x002C, struct.pack("<H", 0xFFFF)),  # MODULECOOKIE
+            _record(0x0021, b""),  # MODULETYPE: procedural (a standard module)
+            _record(0x002B, b""),  # the module's terminator
+        )
+    )
+    patched = bytearray(dir_data[: -len(_TERMINATOR)] + module + _TERMINATOR)
+    struct.pack_into("<H", patched, at, struct.unpack("<H", data)[0] + 1)
+    streams["VBA/dir"] = compress(bytes(patched))
+    lines = code.replace("\r\n", "\n").split("\n")
+    if not lines[0].startswith("Attribute VB_Name"):
+        lines.insert(0, f'Attribute VB_Name = "{name}"')
+    text = "\r\n".join(lines).rstrip("\r\n") + "\r\n"
+    try:
+        streams[f"VBA/{name}"] = compress(text.encode(codepage))
+    except UnicodeEncodeError as exc:
+        raise TemplateError(f"module {name}: {exc}; VBA source is stored in {codepage}") from None
+    streams["PROJECT"] = _project_with_module(streams["PROJECT"], name, codepage)
+    wm = streams.get("PROJECTwm")
+    if wm is not None and wm.endswith(b"\x00\x00"):
+        streams["PROJECTwm"] = wm[:-2] + mbcs + b"\x00" + unicode + b"\x00\x00" + b"\x00\x00"
+    return write_compound_file(streams)
+
+
+def _project_with_module(stream: bytes, name: str, codepage: str) -> bytes:
+    """The PROJECT stream (MS-OVBA 2.3.1) with ``Module=name`` after the last module line
+    and the module's line in ``[Workspace]``."""
+    lines = stream.decode(codepage).split("\r\n")
+    kinds = ("Module=", "Document=", "Class=", "BaseClass=", "Package=")
+    last = max((i for i, ln in enumerate(lines) if ln.startswith(kinds)), default=-1)
+    if last < 0:
+        raise TemplateError("the VBA project's PROJECT stream lists no modules")
+    lines.insert(last + 1, f"Module={name}")
+    if "[Workspace]" in lines:
+        end = lines.index("[Workspace]") + 1
+        while end < len(lines) and lines[end]:
+            end += 1
+        lines.insert(end, f"{name}=0, 0, 0, 0, C")
+    return "\r\n".join(lines).encode(codepage)

@@ -11,13 +11,20 @@ repository):
 2. Its ``Module1`` (the quickstart's sample module, meant for the user's macros) gets
    :data:`MACROS`: ``GenerateMonthlyReport`` (the button) calls the report through
    ``RunPython`` and ``ImportFunctions`` calls xlwings' ``ImportPythonUDFs``
-   (:func:`xlreport.excel.vba.replace_module_source`).
-3. The workbook is written with xlsxwriter around that VBA project: a *Dashboard* sheet
+   (:func:`xlreport.excel.vba.replace_module_source`), and ``DescribeFunctions``, the
+   Function Wizard's help (:func:`xlreport.excel.wrappers.describe_macro`), which
+   ``ThisWorkbook``'s ``Workbook_Open`` runs before it recalculates.
+3. A new module ``xlwings_udfs`` holds the functions' VBA wrappers, the text xlwings'
+   import would write (:func:`xlreport.excel.wrappers.udf_module`,
+   :func:`xlreport.excel.vba.add_module`): the functions work once macros are enabled,
+   without *Trust access to the VBA project object model*.
+4. The workbook is written with xlsxwriter around that VBA project: a *Dashboard* sheet
    with the two buttons and example formulas over the seed plans, and the template's
    ``xlwings.conf`` sheet (activated: the template calls it ``_xlwings.conf``) with
    ``UDF Modules = xlreport.excel.functions`` and this installation's interpreter.
 
-No xlwings import here: the template is found with :func:`importlib.util.find_spec`.
+The template is found with :func:`importlib.util.find_spec`; the function catalog is read
+from :mod:`xlreport.excel.functions` (which imports xlwings) only when writing.
 """
 
 from __future__ import annotations
@@ -32,7 +39,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xlreport.errors import TemplateError
-from xlreport.excel.vba import replace_module_source
+from xlreport.excel.catalog import list_functions
+from xlreport.excel.vba import add_module, replace_module_source
+from xlreport.excel.wrappers import DESCRIBE_MACRO, UDF_MODULE_NAME, describe_macro, udf_module
 from xlreport.fsio import scratch_dir, write_atomically
 
 __all__ = [
@@ -100,11 +109,13 @@ End Sub
 
 #: The workbook's own module: recalculate when it opens (a new day since it was saved)
 #: and just after each midnight while it stays open, so no cell keeps yesterday's answer.
-WORKBOOK_EVENTS = """\
-' xlreport: functions without an as-of date mean today. Written by `xlreport excel workbook`.
+WORKBOOK_EVENTS = f"""\
+' xlreport: on opening, the functions' help, and a recalculation (functions without an
+' as-of date mean today). Written by `xlreport excel workbook`.
 Option Explicit
 
 Private Sub Workbook_Open()
+    {DESCRIBE_MACRO}
     Application.CalculateFull
     ScheduleNewDay
 End Sub
@@ -162,11 +173,11 @@ TARGETS_EXAMPLE = '=XLR_TARGETS("lingang-2025")'
 INSTRUCTIONS = (
     "xlreport in Excel: custom functions XLR_... over the plan database, and the monthly "
     "report at one click.",
-    "1. Once per computer: install Python and xlreport (see docs/excel.md), then "
-    "File > Options > Trust Center > Macro Settings: enable "
-    '"Trust access to the VBA project object model".',
-    "2. Once per workbook: click Import functions (it registers the XLR_ functions and their "
-    "help). Formulas show #NAME? until then.",
+    "1. Once per computer: install Python and xlreport (see docs/excel.md). Enable macros "
+    "for this workbook: the XLR_ functions then work, with their help in the Function Wizard.",
+    "2. After upgrading xlreport, write the workbook again (xlreport excel workbook), or click "
+    "Import functions (it needs File > Options > Trust Center > Macro Settings: "
+    '"Trust access to the VBA project object model").',
     "3. Generate monthly report writes the report of the previous month and tells where it went.",
     "4. Refresh data recalculates every XLR_ formula: after an import, a rate update, or on "
     "a new day.",
@@ -251,8 +262,13 @@ def _conf_values(plan: WorkbookPlan, overrides: Mapping[str, str]) -> list[tuple
 def _write(dest: Path, plan: WorkbookPlan, conf: list[tuple[str, object]], parts: Path) -> None:
     import xlsxwriter
 
-    project = replace_module_source(plan.vba_project, "Module1", MACROS)
+    from xlreport.excel import functions  # the catalog (this imports xlwings)
+
+    specs = list_functions(functions)
+    module1 = MACROS + "\n" + describe_macro(specs)
+    project = replace_module_source(plan.vba_project, "Module1", module1)
     project = replace_module_source(project, "ThisWorkbook", WORKBOOK_EVENTS)
+    project = add_module(project, UDF_MODULE_NAME, udf_module(specs, UDF_MODULE))
     wb = xlsxwriter.Workbook(
         str(dest),
         {

@@ -83,6 +83,8 @@ def test_setup_explains_the_manual_steps_off_windows(capsys: pytest.CaptureFixtu
     assert main(["excel", "setup"]) == 0
     out = capsys.readouterr().out
     assert "not Windows or macOS: nothing to install here" in out
+    assert "enable macros: the XLR_ functions and the" in out  # no import step for ours
+    assert "Only for XLR_ in your own workbooks" in out  # where the trust setting matters
     assert "Trust access to the VBA project object model" in out
     assert "Excel on the web, Excel for Mac and Windows without macros" in out
     assert "xlreport addin serve" in out  # the way there
@@ -93,7 +95,9 @@ def test_workbook_command_writes_and_refuses_to_overwrite(
 ) -> None:
     dest = tmp_path / "mine.xlsm"
     assert main(["excel", "workbook", str(dest)]) == 0
-    assert dest.is_file() and "Wrote" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert dest.is_file() and "Wrote" in out
+    assert "Open it and enable macros: the XLR_ functions work at once." in out
     assert main(["excel", "workbook", str(dest)]) == 1
     assert "exists: choose another name or add --force" in capsys.readouterr().err
     assert main(["excel", "workbook", str(dest), "--force"]) == 0

@@ -35,13 +35,14 @@ Steps on Windows (see docs/excel.md for details):
   1. Install Python 3.11+ and xlreport into it (pip install <xlreport wheel or folder>).
   2. Install the xlwings add-in:  xlreport excel setup  (runs xlwings addin install; optional
      for xlreport.xlsm, which embeds xlwings' VBA; needed for XLR_ in other workbooks).
-  3. In Excel: File > Options > Trust Center > Trust Center Settings > Macro Settings:
-     tick "Trust access to the VBA project object model".
-  4. Write the workbook:  xlreport excel workbook xlreport.xlsm
-  5. Open xlreport.xlsm, enable macros, click "Import functions" once, then use the
-     XLR_ functions and the "Generate monthly report" button.
+  3. Write the workbook:  xlreport excel workbook xlreport.xlsm  (again after an upgrade)
+  4. Open xlreport.xlsm and enable macros: the XLR_ functions and the
+     "Generate monthly report" button work at once.
+  5. Only for XLR_ in your own workbooks (Import Functions there): in Excel, File >
+     Options > Trust Center > Trust Center Settings > Macro Settings: tick
+     "Trust access to the VBA project object model".
 On macOS: step 1, then `xlreport excel setup` (runs xlwings runpython install, which puts
-the AppleScript RunPython needs into Excel's script folder), then steps 4 and 5 for the
+the AppleScript RunPython needs into Excel's script folder), then steps 3 and 4 for the
 button; the workbook's custom functions are not available there.
 Excel on the web, Excel for Mac and Windows without macros: use the Office add-in
 instead (xlreport addin serve; docs/excel.md, "The Office add-in").
@@ -109,7 +110,7 @@ def register(app: typer.Typer) -> None:
                 "  database: the workbook reads XLREPORT_DATABASE_URL from the environment of "
                 "Excel's Python; set it as a user environment variable on that computer"
             )
-        typer.echo("Open it, enable macros and click 'Import functions' once.")
+        typer.echo("Open it and enable macros: the XLR_ functions work at once.")
 
     @excel.command("setup")
     def setup(

@@ -1,7 +1,8 @@
 """The Excel custom functions (xlwings UDFs): the only module of xlreport importing xlwings.
 
-Name this module in the ``UDF Modules`` setting of ``xlwings.conf`` (the workbook
-``workbooks/xlreport.xlsm`` does) and click *Import Functions*. Every function:
+The workbook ``workbooks/xlreport.xlsm`` carries their VBA wrappers already
+(:mod:`xlreport.excel.wrappers`); another workbook names this module in the ``UDF
+Modules`` setting of ``xlwings.conf`` and clicks *Import Functions*. Every function:
 
 * is named ``XLR_...`` so they group in Excel's function list, and carries help for the
   Function Wizard: the docstring for the function, ``xw.arg(name, doc=...)`` for each

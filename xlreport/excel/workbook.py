@@ -99,7 +99,8 @@ Sub ScheduleNewDay()
 End Sub
 
 Sub {IMPORT_MACRO}()
-    ' Makes the XLR_ functions of {UDF_MODULE} known to this workbook, with their help.
+    ' Writes the XLR_ functions of {UDF_MODULE} into this workbook again, with their help
+    ' (the workbook carries them already: needed after an upgrade adds a function).
     ' Needs File > Options > Trust Center > Macro Settings >
     ' "Trust access to the VBA project object model".
     ImportPythonUDFs

@@ -57,18 +57,19 @@ def _explain(exc: OSError, path: Path) -> OutputError:
     return OutputError(f"cannot write {path}: {exc.strerror or exc}; {how}")
 
 
-def _final_mode(dest: Path) -> int:
-    """The mode a normally created file would get (or the replaced file's own mode).
+def _final_mode(dest: Path, created: int = 0o666) -> int:
+    """The mode a normally created file (``created`` 0o666; a folder: 0o777) would get,
+    or the replaced one's own mode.
 
-    ``mkstemp`` creates files readable by their owner only; a report on a shared drive
-    must be readable by the team like any file the user saves.
+    ``mkstemp`` and ``mkdtemp`` create files and folders for their owner only; a report on
+    a shared drive must be readable by the team like any file the user saves.
     """
     try:
         return dest.stat().st_mode & 0o777
     except OSError:
         umask = os.umask(0)
         os.umask(umask)
-        return 0o666 & ~umask
+        return created & ~umask
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -244,7 +245,7 @@ def replace_folder_atomically(dest: Path, produce: Callable[[Path], None]) -> Pa
         for f in sorted(new.iterdir()):
             with open(f, "rb+") as fh:
                 os.fsync(fh.fileno())
-        os.chmod(new, _final_mode_dir(dest))
+        os.chmod(new, _final_mode(dest, 0o777))
         if dest.exists() and _exchange(new, dest):
             old = new  # the previous folder, now under the temporary name
         else:
@@ -267,15 +268,6 @@ def replace_folder_atomically(dest: Path, produce: Callable[[Path], None]) -> Pa
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
     return dest
-
-
-def _final_mode_dir(dest: Path) -> int:
-    try:
-        return dest.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o777 & ~umask
 
 
 def remove_stale_temporaries(folder: Path, older_than_s: float = 3600.0) -> list[Path]:

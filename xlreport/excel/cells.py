@@ -52,6 +52,7 @@ __all__ = [
     "NOT_AVAILABLE",
     "XL_ERROR_NUMBERS",
     "CellError",
+    "com_error_code",
     "ensure_log_file",
     "error_code",
     "excel_value",

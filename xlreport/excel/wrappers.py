@@ -81,16 +81,15 @@ def describe_macro(specs: Iterable[FunctionSpec]) -> str:
         "    On Error Resume Next  ' help is a convenience: never stop the workbook for it",
     ]
     for spec in specs:
-        args = [_vba_string(a.help) for a in spec.args]
-        macro = f'"\'" & ThisWorkbook.Name & "\'!{spec.name}"'
-        lines.append(f"    Application.MacroOptions Macro:={macro}, _")
-        lines.append(f"        Description:={_vba_string(spec.help)}, _")
-        lines.append(f'        Category:="{CATEGORY}", _')
-        if args:
-            joined = ", _\n            ".join(args)
-            lines.append(f"        ArgumentDescriptions:=Array( _\n            {joined})")
-        else:
-            lines[-1] = lines[-1].removesuffix(", _")
+        parts = [
+            f'Macro:="\'" & ThisWorkbook.Name & "\'!{spec.name}"',
+            f"Description:={_vba_string(spec.help)}",
+            f'Category:="{CATEGORY}"',
+        ]
+        if spec.args:
+            helps = ", _\n            ".join(_vba_string(a.help) for a in spec.args)
+            parts.append(f"ArgumentDescriptions:=Array( _\n            {helps})")
+        lines.append("    Application.MacroOptions " + ", _\n        ".join(parts))
     lines += [
         "    On Error GoTo 0",
         "    ThisWorkbook.Saved = unchanged",
